@@ -1,0 +1,1 @@
+//! Authentication of inbound webhooks: bearer, basic, API key and every provider's HMAC scheme.

@@ -1,0 +1,1 @@
+//! Budgets, fallbacks and tracked background completion of late handlers.

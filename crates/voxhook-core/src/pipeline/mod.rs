@@ -1,0 +1,1 @@
+//! The [`Receiver`](crate::pipeline) pipeline: admit (authenticate, decode, claim) and settle.

@@ -1,0 +1,209 @@
+//! A borrowed, framework-free view of one inbound webhook request.
+//!
+//! Adapters build an [`Inbound`] from their framework's request without
+//! copying headers or body; the auth chain and the dialect decoders read only
+//! this view.
+
+use std::fmt;
+use std::net::IpAddr;
+
+/// Read access to request headers, so both `http` 1.x header maps and other
+/// frameworks' maps can be read without conversion.
+///
+/// Names are passed in lower case ASCII; implementations match them
+/// case-insensitively.
+pub trait HeaderSource {
+    /// The `index`-th value (0-based, in order received) of header `name`.
+    fn nth(&self, name: &str, index: usize) -> Option<&[u8]>;
+
+    /// The first value of header `name`.
+    fn first(&self, name: &str) -> Option<&[u8]> {
+        self.nth(name, 0)
+    }
+
+    /// The first value of header `name` when it is valid UTF-8.
+    fn first_str(&self, name: &str) -> Option<&str> {
+        self.first(name).and_then(|v| std::str::from_utf8(v).ok())
+    }
+
+    /// How many values header `name` has.
+    fn count(&self, name: &str) -> usize {
+        let mut n = 0;
+        while self.nth(name, n).is_some() {
+            n += 1;
+        }
+        n
+    }
+}
+
+impl HeaderSource for http::HeaderMap {
+    fn nth(&self, name: &str, index: usize) -> Option<&[u8]> {
+        self.get_all(name).iter().nth(index).map(|v| v.as_bytes())
+    }
+
+    fn first(&self, name: &str) -> Option<&[u8]> {
+        self.get(name).map(|v| v.as_bytes())
+    }
+}
+
+/// Headers as a list of `(name, value)` pairs, handy for tests and tools.
+impl HeaderSource for [(&str, &str)] {
+    fn nth(&self, name: &str, index: usize) -> Option<&[u8]> {
+        self.iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .nth(index)
+            .map(|(_, v)| v.as_bytes())
+    }
+}
+
+impl<const N: usize> HeaderSource for [(&str, &str); N] {
+    fn nth(&self, name: &str, index: usize) -> Option<&[u8]> {
+        self.as_slice().nth(name, index)
+    }
+}
+
+impl HeaderSource for Vec<(String, String)> {
+    fn nth(&self, name: &str, index: usize) -> Option<&[u8]> {
+        self.iter()
+            .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+            .nth(index)
+            .map(|(_, v)| v.as_bytes())
+    }
+}
+
+/// Everything voxhook needs to know about one request, borrowed.
+///
+/// ```
+/// use voxhook_core::Inbound;
+///
+/// let headers = [("content-type", "application/json")];
+/// let req = Inbound::new("POST", "/tryvox/answer?x=1", &headers, br#"{"event":"call.answered"}"#);
+/// assert_eq!(req.path(), "/tryvox/answer");
+/// assert_eq!(req.query(), Some("x=1"));
+/// assert_eq!(req.content_type(), Some("application/json"));
+/// ```
+#[derive(Clone, Copy)]
+pub struct Inbound<'a> {
+    method: &'a str,
+    target: &'a str,
+    headers: &'a dyn HeaderSource,
+    body: &'a [u8],
+    peer: Option<IpAddr>,
+}
+
+impl<'a> Inbound<'a> {
+    /// A view of a request: its method, its request target as received
+    /// (path and query, e.g. `/vobiz/answer?x=1`), its headers and its body.
+    pub fn new(
+        method: &'a str,
+        target: &'a str,
+        headers: &'a dyn HeaderSource,
+        body: &'a [u8],
+    ) -> Self {
+        Self {
+            method,
+            target,
+            headers,
+            body,
+            peer: None,
+        }
+    }
+
+    /// Sets the address of the connected peer (for IP allow-lists).
+    pub fn with_peer(mut self, peer: Option<IpAddr>) -> Self {
+        self.peer = peer;
+        self
+    }
+
+    /// The HTTP method, e.g. `POST`.
+    pub fn method(&self) -> &'a str {
+        self.method
+    }
+
+    /// The request target as received: path, and query if any (never a fragment).
+    pub fn target(&self) -> &'a str {
+        self.target
+    }
+
+    /// The path part of the target.
+    pub fn path(&self) -> &'a str {
+        match self.target.find('?') {
+            Some(i) => &self.target[..i],
+            None => self.target,
+        }
+    }
+
+    /// The raw query string (without `?`), if the target has one.
+    pub fn query(&self) -> Option<&'a str> {
+        self.target.find('?').map(|i| &self.target[i + 1..])
+    }
+
+    /// The headers.
+    pub fn headers(&self) -> &'a dyn HeaderSource {
+        self.headers
+    }
+
+    /// The body bytes exactly as received.
+    pub fn body(&self) -> &'a [u8] {
+        self.body
+    }
+
+    /// The connected peer's address, when the adapter knows it.
+    pub fn peer(&self) -> Option<IpAddr> {
+        self.peer
+    }
+
+    /// The `Content-Type` header value (first one), if it is valid UTF-8.
+    pub fn content_type(&self) -> Option<&'a str> {
+        self.headers.first_str("content-type")
+    }
+
+    /// Whether this is a `GET` (or `HEAD`) request whose payload is the query string.
+    pub fn is_query_request(&self) -> bool {
+        self.method.eq_ignore_ascii_case("GET") || self.method.eq_ignore_ascii_case("HEAD")
+    }
+}
+
+impl fmt::Debug for Inbound<'_> {
+    // Headers and body may carry credentials: show only their size.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Inbound")
+            .field("method", &self.method)
+            .field("path", &self.path())
+            .field("body_len", &self.body.len())
+            .field("peer", &self.peer)
+            .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_lookup_is_case_insensitive_and_ordered() {
+        let h = [("X-Sig", "a"), ("x-sig", "b"), ("Content-Type", "text/plain")];
+        assert_eq!(h.first("x-sig"), Some(&b"a"[..]));
+        assert_eq!(h.nth("x-sig", 1), Some(&b"b"[..]));
+        assert_eq!(h.count("x-sig"), 2);
+        assert_eq!(h.count("missing"), 0);
+    }
+
+    #[test]
+    fn http_header_map_is_a_source() {
+        let mut m = http::HeaderMap::new();
+        m.append("x-sig", "a".parse().unwrap());
+        m.append("x-sig", "b".parse().unwrap());
+        assert_eq!(m.first("X-Sig".to_ascii_lowercase().as_str()), Some(&b"a"[..]));
+        assert_eq!(m.nth("x-sig", 1), Some(&b"b"[..]));
+        assert_eq!(m.count("x-sig"), 2);
+    }
+
+    #[test]
+    fn debug_hides_headers_and_body() {
+        let h = [("authorization", "Bearer hunter2")];
+        let req = Inbound::new("POST", "/x", &h, b"secret-body");
+        let s = format!("{req:?}");
+        assert!(!s.contains("hunter2") && !s.contains("secret-body"), "{s}");
+    }
+}

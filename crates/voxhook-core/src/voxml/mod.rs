@@ -1,0 +1,1 @@
+//! VoxML answer documents: typed builders and the JSON (TryVox) and XML (Voxtelesys, Vobiz) renderers.

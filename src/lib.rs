@@ -1,0 +1,12 @@
+//! # voxhook
+//!
+//! Receive voice-platform webhooks (TryVox, Voxtelesys, VoxPria, Vobiz) in
+//! Rust: typed events, authentication, deduplication of retries, and VoxML
+//! answers before the provider's deadline.
+//!
+//! This facade re-exports [`voxhook_core`]; the framework adapters are
+//! enabled with features.
+#![forbid(unsafe_code)]
+
+#[doc(inline)]
+pub use voxhook_core::*;
