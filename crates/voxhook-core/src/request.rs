@@ -11,8 +11,9 @@ use std::net::IpAddr;
 /// frameworks' maps can be read without conversion.
 ///
 /// Names are passed in lower case ASCII; implementations match them
-/// case-insensitively.
-pub trait HeaderSource {
+/// case-insensitively. `Sync`, so an [`Inbound`] can be held across `.await`
+/// in a `Send` future.
+pub trait HeaderSource: Sync {
     /// The `index`-th value (0-based, in order received) of header `name`.
     fn nth(&self, name: &str, index: usize) -> Option<&[u8]>;
 
