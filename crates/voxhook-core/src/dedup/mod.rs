@@ -11,6 +11,14 @@
 //! the owner renews while its handler runs, so a retry never runs a handler
 //! that is still alive, and a claim whose owner died expires on its own.
 
+#[cfg(feature = "test-support")]
+pub mod acceptance;
+mod key;
+mod memory;
+
+pub use key::{KeyFn, KeyParts};
+pub use memory::{MemoryStore, MemoryStoreBuilder};
+
 use std::fmt;
 use std::future::Future;
 use std::pin::Pin;
