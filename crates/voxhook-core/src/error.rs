@@ -204,10 +204,9 @@ impl Rejection {
                 "in_flight",
                 "This delivery is already being processed; retry later."
             ),
-            Rejection::Overloaded => body!(
-                "overloaded",
-                "The receiver is overloaded; retry later."
-            ),
+            Rejection::Overloaded => {
+                body!("overloaded", "The receiver is overloaded; retry later.")
+            }
             Rejection::Deadline => body!(
                 "deadline",
                 "The handler did not finish in time; retry later."
@@ -336,7 +335,8 @@ mod tests {
     #[test]
     fn every_body_is_json_naming_its_kind() {
         for r in ALL {
-            let v: serde_json::Value = serde_json::from_str(r.body()).expect(r.kind());
+            let v: serde_json::Value =
+                serde_json::from_str(r.body()).unwrap_or_else(|_| panic!("{}", r.kind()));
             assert_eq!(v["error"], r.kind(), "{r:?}");
             assert!(v["detail"].as_str().is_some_and(|d| !d.is_empty()));
             assert_eq!(v.as_object().map(|o| o.len()), Some(2));
@@ -344,11 +344,20 @@ mod tests {
     }
 
     #[test]
+    #[allow(clippy::type_complexity)]
     fn statuses_and_headers_follow_the_table() {
         let table: &[(&Rejection, u16, Option<(&str, &str)>)] = &[
             (&ALL[0], 400, None),
-            (&ALL[1], 401, Some(("www-authenticate", r#"Basic realm="voxhook""#))),
-            (&ALL[2], 401, Some(("www-authenticate", r#"Bearer realm="voxhook""#))),
+            (
+                &ALL[1],
+                401,
+                Some(("www-authenticate", r#"Basic realm="voxhook""#)),
+            ),
+            (
+                &ALL[2],
+                401,
+                Some(("www-authenticate", r#"Bearer realm="voxhook""#)),
+            ),
             (&ALL[3], 401, None),
             (&ALL[7], 403, None),
             (&ALL[10], 405, Some(("allow", "GET, POST"))),
@@ -368,10 +377,15 @@ mod tests {
         let resp = Rejection::MissingCredentials(Challenge::Bearer).to_http_response();
         assert_eq!(resp.status(), 401);
         assert_eq!(resp.headers()["content-type"], "application/json");
-        assert_eq!(resp.headers()["www-authenticate"], r#"Bearer realm="voxhook""#);
+        assert_eq!(
+            resp.headers()["www-authenticate"],
+            r#"Bearer realm="voxhook""#
+        );
         assert_eq!(
             resp.body().as_ref(),
-            Rejection::MissingCredentials(Challenge::Bearer).body().as_bytes()
+            Rejection::MissingCredentials(Challenge::Bearer)
+                .body()
+                .as_bytes()
         );
     }
 }

@@ -9,8 +9,8 @@
 #![forbid(unsafe_code)]
 
 pub mod auth;
-pub mod dedup;
 pub mod deadline;
+pub mod dedup;
 pub mod dialect;
 pub mod error;
 pub mod event;

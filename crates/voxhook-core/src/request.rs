@@ -183,7 +183,11 @@ mod tests {
 
     #[test]
     fn header_lookup_is_case_insensitive_and_ordered() {
-        let h = [("X-Sig", "a"), ("x-sig", "b"), ("Content-Type", "text/plain")];
+        let h = [
+            ("X-Sig", "a"),
+            ("x-sig", "b"),
+            ("Content-Type", "text/plain"),
+        ];
         assert_eq!(h.first("x-sig"), Some(&b"a"[..]));
         assert_eq!(h.nth("x-sig", 1), Some(&b"b"[..]));
         assert_eq!(h.count("x-sig"), 2);
@@ -195,7 +199,10 @@ mod tests {
         let mut m = http::HeaderMap::new();
         m.append("x-sig", "a".parse().unwrap());
         m.append("x-sig", "b".parse().unwrap());
-        assert_eq!(m.first("X-Sig".to_ascii_lowercase().as_str()), Some(&b"a"[..]));
+        assert_eq!(
+            m.first("X-Sig".to_ascii_lowercase().as_str()),
+            Some(&b"a"[..])
+        );
         assert_eq!(m.nth("x-sig", 1), Some(&b"b"[..]));
         assert_eq!(m.count("x-sig"), 2);
     }
