@@ -18,6 +18,7 @@ pub mod pipeline;
 pub mod request;
 pub mod voxml;
 
+pub use auth::{Auth, AuthError, Verification};
 pub use error::{Challenge, ConfigError, Rejection};
 pub use event::Provider;
 pub use request::{HeaderSource, Inbound};

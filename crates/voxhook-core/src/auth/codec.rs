@@ -1,0 +1,140 @@
+//! Decoding of signature header values into bytes, and constant-time comparison.
+
+use base64::Engine;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use subtle::ConstantTimeEq;
+
+/// Standard alphabet; padding optional (some senders strip it), canonical bits required.
+const B64: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+
+/// Room for any digest we compare (SHA-256 = 32 bytes; SHA-1 = 20), with slack
+/// so that a too-long value decodes and then fails the length check.
+pub(crate) type TagBuf = [u8; 64];
+
+/// Decodes standard base64 into `buf`; `None` when it is not base64 or too long.
+pub(crate) fn base64_into<'b>(value: &[u8], buf: &'b mut TagBuf) -> Option<&'b [u8]> {
+    let value = value.trim_ascii();
+    if value.is_empty() || value.len() > 84 {
+        return None;
+    }
+    let n = B64.decode_slice(value, buf).ok()?;
+    buf.get(..n)
+}
+
+/// Decodes lower-case hex into `buf`. Upper case is refused: every sender we
+/// know emits lower case, and signatures are compared as their exact text.
+pub(crate) fn hex_lower_into<'b>(value: &[u8], buf: &'b mut TagBuf) -> Option<&'b [u8]> {
+    let value = value.trim_ascii();
+    if value.is_empty() || !value.len().is_multiple_of(2) || value.len() > 2 * buf.len() {
+        return None;
+    }
+    for (out, pair) in buf.iter_mut().zip(value.chunks_exact(2)) {
+        *out = (nibble(pair[0])? << 4) | nibble(pair[1])?;
+    }
+    buf.get(..value.len() / 2)
+}
+
+fn nibble(c: u8) -> Option<u8> {
+    match c {
+        b'0'..=b'9' => Some(c - b'0'),
+        b'a'..=b'f' => Some(c - b'a' + 10),
+        _ => None,
+    }
+}
+
+/// Constant-time equality of a computed tag and a received one. Different
+/// lengths (an empty or truncated signature) never match.
+pub(crate) fn tag_eq(computed: &[u8], received: &[u8]) -> bool {
+    !computed.is_empty() && bool::from(computed.ct_eq(received))
+}
+
+/// Standard padded base64, for signing.
+pub(crate) fn base64_encode(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::STANDARD.encode(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decoders_table() {
+        struct Case {
+            name: &'static str,
+            input: &'static str,
+            hex: Option<&'static [u8]>,
+            b64: Option<&'static [u8]>,
+        }
+        let cases = [
+            Case {
+                name: "empty",
+                input: "",
+                hex: None,
+                b64: None,
+            },
+            Case {
+                name: "lower hex",
+                input: "0aff",
+                hex: Some(&[0x0a, 0xff]),
+                b64: Some(&[0xd1, 0xa7, 0xdf]),
+            },
+            Case {
+                name: "upper hex refused",
+                input: "0AFF",
+                hex: None,
+                b64: Some(&[0xd0, 0x01, 0x45]),
+            },
+            Case {
+                name: "odd length",
+                input: "abc",
+                hex: None,
+                b64: Some(&[0x69, 0xb7]),
+            },
+            Case {
+                name: "padded b64",
+                input: "aGk=",
+                hex: None,
+                b64: Some(b"hi"),
+            },
+            Case {
+                name: "unpadded b64",
+                input: "aGk",
+                hex: None,
+                b64: Some(b"hi"),
+            },
+            Case {
+                name: "garbage",
+                input: "!!",
+                hex: None,
+                b64: None,
+            },
+        ];
+        for c in cases {
+            let mut a = [0u8; 64];
+            let mut b = [0u8; 64];
+            assert_eq!(
+                hex_lower_into(c.input.as_bytes(), &mut a),
+                c.hex,
+                "{} hex",
+                c.name
+            );
+            assert_eq!(
+                base64_into(c.input.as_bytes(), &mut b),
+                c.b64,
+                "{} b64",
+                c.name
+            );
+        }
+    }
+
+    #[test]
+    fn tag_eq_refuses_empty_and_truncated() {
+        assert!(tag_eq(b"abcd", b"abcd"));
+        assert!(!tag_eq(b"abcd", b"abc"));
+        assert!(!tag_eq(b"abcd", b""));
+        assert!(!tag_eq(b"", b""));
+    }
+}

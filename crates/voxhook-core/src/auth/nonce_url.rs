@@ -1,0 +1,324 @@
+//! URL + nonce signatures: Vobiz V2/V3 (and their `-MA-` variants keyed with
+//! the parent account's token) and Plivo V2.
+//!
+//! `V2 = base64(HMAC-SHA256(token, url + nonce))`,
+//! `V3 = base64(HMAC-SHA256(token, url + "." + nonce))`, where `url` is the
+//! public URL without query or fragment. The body and the time are not
+//! signed, so a replay guard rejects a nonce seen within the window (default
+//! 10 minutes); only nonces of verified pairs are recorded.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use hmac::Mac;
+
+use super::codec::{self, TagBuf};
+use super::context::{Env, Keys, Out, PendingNonce};
+use super::replay::{MemoryNonceStore, NonceStore};
+use super::url::UrlPolicy;
+use super::{Auth, AuthError, IntoSecrets, Scheme, Verification};
+use crate::request::Inbound;
+
+/// Which provider's headers to read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Family {
+    Vobiz,
+    Plivo,
+}
+
+/// One signature header with its nonce header.
+struct Pair {
+    scheme: Scheme,
+    signature: &'static str,
+    nonce: &'static str,
+    /// `"."` for V3, `""` for V2.
+    separator: &'static [u8],
+    parent: bool,
+}
+
+const VOBIZ: &[Pair] = &[
+    Pair {
+        scheme: Scheme::VobizV3,
+        signature: "x-vobiz-signature-v3",
+        nonce: "x-vobiz-signature-v3-nonce",
+        separator: b".",
+        parent: false,
+    },
+    Pair {
+        scheme: Scheme::VobizMaV3,
+        signature: "x-vobiz-signature-ma-v3",
+        nonce: "x-vobiz-signature-v3-nonce",
+        separator: b".",
+        parent: true,
+    },
+    Pair {
+        scheme: Scheme::VobizV2,
+        signature: "x-vobiz-signature-v2",
+        nonce: "x-vobiz-signature-v2-nonce",
+        separator: b"",
+        parent: false,
+    },
+    Pair {
+        scheme: Scheme::VobizMaV2,
+        signature: "x-vobiz-signature-ma-v2",
+        nonce: "x-vobiz-signature-v2-nonce",
+        separator: b"",
+        parent: true,
+    },
+];
+
+const PLIVO: &[Pair] = &[
+    Pair {
+        scheme: Scheme::PlivoV2,
+        signature: "x-plivo-signature-v2",
+        nonce: "x-plivo-signature-v2-nonce",
+        separator: b"",
+        parent: false,
+    },
+    Pair {
+        scheme: Scheme::PlivoMaV2,
+        signature: "x-plivo-signature-ma-v2",
+        nonce: "x-plivo-signature-v2-nonce",
+        separator: b"",
+        parent: true,
+    },
+];
+
+/// Nonces longer than this are refused as malformed (providers send 20 digits).
+pub(crate) const MAX_NONCE: usize = 128;
+
+/// Up to this many comma-separated signatures per header are considered.
+const MAX_SIGS: usize = 4;
+
+/// The replay guard: a nonce store and a window.
+#[derive(Debug, Clone)]
+pub(crate) struct ReplayGuard {
+    pub(crate) store: Arc<dyn NonceStore>,
+    pub(crate) window: Duration,
+}
+
+impl ReplayGuard {
+    pub(crate) const DEFAULT_WINDOW: Duration = Duration::from_secs(600);
+
+    pub(crate) fn memory() -> Self {
+        ReplayGuard {
+            store: Arc::new(MemoryNonceStore::default()),
+            window: Self::DEFAULT_WINDOW,
+        }
+    }
+}
+
+/// Vobiz V2/V3 or Plivo V2 URL signatures, configurable.
+///
+/// ```
+/// use voxhook_core::auth::{Auth, NonceSignature};
+///
+/// // A Vobiz sub-account: its own token, and the parent's for the `-MA-` headers.
+/// let auth = Auth::from(NonceSignature::vobiz("sub-token").parent_token("main-token"))
+///     .public_url("https://hooks.example.com")?;
+/// assert!(auth.validate().is_ok());
+/// # Ok::<(), voxhook_core::ConfigError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct NonceSignature {
+    pub(crate) family: Family,
+    pub(crate) keys: Keys,
+    pub(crate) parent: Option<Keys>,
+    pub(crate) url: UrlPolicy,
+    pub(crate) replay: Option<ReplayGuard>,
+}
+
+impl NonceSignature {
+    /// Vobiz `X-Vobiz-Signature-V3` / `-V2` with the account auth token(s).
+    pub fn vobiz(tokens: impl IntoSecrets) -> Self {
+        Self::with_keys(Family::Vobiz, Keys::fixed(tokens.into_secrets()))
+    }
+
+    /// Plivo `X-Plivo-Signature-V2` with the auth token(s).
+    pub fn plivo_v2(tokens: impl IntoSecrets) -> Self {
+        Self::with_keys(Family::Plivo, Keys::fixed(tokens.into_secrets()))
+    }
+
+    pub(crate) fn with_keys(family: Family, keys: Keys) -> Self {
+        NonceSignature {
+            family,
+            keys,
+            parent: None,
+            url: UrlPolicy::default(),
+            replay: Some(ReplayGuard::memory()),
+        }
+    }
+
+    /// Also accepts the main-account (`-MA-` / `-Ma-`) headers, keyed with the parent's token(s).
+    pub fn parent_token(mut self, tokens: impl IntoSecrets) -> Self {
+        self.parent = Some(Keys::fixed(tokens.into_secrets()));
+        self
+    }
+
+    /// Turns the replay guard off. Not recommended: the body is not signed, so
+    /// a captured request could be replayed with another body.
+    pub fn without_replay_guard(mut self) -> Self {
+        self.replay = None;
+        self
+    }
+
+    fn pairs(&self) -> &'static [Pair] {
+        match self.family {
+            Family::Vobiz => VOBIZ,
+            Family::Plivo => PLIVO,
+        }
+    }
+
+    pub(crate) fn check(
+        &self,
+        req: &Inbound<'_>,
+        env: &Env,
+        out: &mut Out,
+    ) -> Result<Verification, AuthError> {
+        let h = req.headers();
+        let resolved = self.url.resolve(req);
+        let mut first: Option<Verification> = None;
+        let mut worst: Option<AuthError> = None;
+        let mut present = false;
+        for pair in self.pairs() {
+            let scheme = pair.scheme;
+            let Some(value) = h.first(pair.signature) else {
+                out.note(scheme, || format!("no `{}` header", pair.signature));
+                continue;
+            };
+            present = true;
+            let keys = if pair.parent {
+                match &self.parent {
+                    Some(k) => k,
+                    None => {
+                        out.note(scheme, || {
+                            "present, but no parent-account token is configured".into()
+                        });
+                        continue;
+                    }
+                }
+            } else {
+                &self.keys
+            };
+            let result = self.check_pair(pair, value, req, resolved, env.secrets(keys), out);
+            match result {
+                Ok((v, nonce)) => {
+                    if let Some(guard) = &self.replay {
+                        let key = format!("{}:{nonce}", pair.nonce);
+                        if !out.nonces.iter().any(|p| p.key == key) {
+                            out.nonces.push(PendingNonce {
+                                store: guard.store.clone(),
+                                key,
+                                window: guard.window,
+                                scheme,
+                            });
+                        }
+                    }
+                    first.get_or_insert(v);
+                }
+                Err(e) => {
+                    if worst.as_ref().is_none_or(|w| e.weight() > w.weight()) {
+                        worst = Some(e);
+                    }
+                }
+            }
+        }
+        match (first, worst) {
+            (Some(v), _) => Ok(v),
+            (None, Some(e)) => Err(e),
+            (None, None) => {
+                let scheme = self.pairs()[0].scheme;
+                if present {
+                    Err(AuthError::SignatureMismatch { scheme })
+                } else {
+                    Err(AuthError::MissingSignature { scheme })
+                }
+            }
+        }
+    }
+
+    fn check_pair<'r>(
+        &self,
+        pair: &Pair,
+        value: &[u8],
+        req: &Inbound<'r>,
+        resolved: Option<(super::url::SignedUrl<'_>, super::url::UrlSource)>,
+        secrets: &[super::Secret],
+        out: &mut Out,
+    ) -> Result<(Verification, &'r str), AuthError> {
+        let scheme = pair.scheme;
+        let malformed = |why| AuthError::MalformedSignature { scheme, why };
+        let nonce = match req.headers().first(pair.nonce) {
+            None => {
+                out.note(scheme, || {
+                    format!(
+                        "`{}` is present but `{}` is missing",
+                        pair.signature, pair.nonce
+                    )
+                });
+                return Err(malformed("the nonce header is missing"));
+            }
+            Some(n) => std::str::from_utf8(n.trim_ascii())
+                .map_err(|_| malformed("the nonce is not text"))?,
+        };
+        if nonce.is_empty()
+            || nonce.len() > MAX_NONCE
+            || nonce.bytes().any(|b| b.is_ascii_control())
+        {
+            return Err(malformed("the nonce is empty, too long or not printable"));
+        }
+        let mut bufs: [TagBuf; MAX_SIGS] = [[0; 64]; MAX_SIGS];
+        let mut lens = [0usize; MAX_SIGS];
+        let mut n = 0;
+        for part in value.split(|b| *b == b',').take(MAX_SIGS) {
+            if let Some(tag) = codec::base64_into(part, &mut bufs[n]) {
+                lens[n] = tag.len();
+                n += 1;
+            }
+        }
+        if n == 0 {
+            out.note(scheme, || format!("`{}` is not base64", pair.signature));
+            return Err(malformed("the signature is not base64"));
+        }
+        let Some((url, source)) = resolved else {
+            out.note(scheme, || {
+                "no public URL is configured and the request has no Host header".into()
+            });
+            return Err(AuthError::SignatureMismatch { scheme });
+        };
+        for variant in url.variants().into_iter().flatten() {
+            for (i, secret) in secrets.iter().enumerate() {
+                let mut mac = secret.hmac_sha256();
+                variant.feed(&mut mac, false);
+                mac.update(pair.separator);
+                mac.update(nonce.as_bytes());
+                let tag = mac.finalize().into_bytes();
+                let hit = (0..n).any(|k| codec::tag_eq(&tag, &bufs[k][..lens[k]]));
+                if hit {
+                    tracing::debug!(scheme = %scheme, url = %variant.display(false), "URL variant matched");
+                    out.note(scheme, || {
+                        format!(
+                            "secret #{i} matched URL {} (from {source})",
+                            variant.display(false)
+                        )
+                    });
+                    return Ok((Verification::new(scheme, i), nonce));
+                }
+            }
+            out.note(scheme, || {
+                format!(
+                    "tried URL {} (from {source}) with {} secrets: no match",
+                    variant.display(false),
+                    secrets.len()
+                )
+            });
+        }
+        Err(AuthError::SignatureMismatch { scheme })
+    }
+}
+
+impl From<NonceSignature> for Auth {
+    fn from(s: NonceSignature) -> Self {
+        Auth::leaf(super::Node::NonceUrl(s))
+    }
+}
