@@ -1,1 +1,285 @@
-//! Provider wire formats ("dialects"): one module per provider, content-type dispatch, auto-detection.
+//! Provider wire formats ("dialects"): one module per provider, content-type
+//! dispatch, and auto-detection.
+//!
+//! A [`Dialect`] is two plain functions: a **field function** that maps each
+//! wire name (and, inside a nested JSON object, its parent's name) to a
+//! normalized [`Field`] — aliases are just several names mapping to one
+//! field — and a **classifier** that reads the decoded [`Draft`] and names
+//! the event's kind. The generic JSON and form decoders do the rest: one pass
+//! over the payload, no intermediate `serde_json::Value`, the payload kept
+//! for the lossless raw view.
+//!
+//! # Adding a provider
+//!
+//! Another Twilio-like or Plivo-like platform needs no fork: write its field
+//! function (falling back to the closest built-in one) and reuse or adapt a
+//! classifier. The `provider` of a custom dialect names the family whose
+//! VoxML dialect, deadline and auth presets it shares.
+//!
+//! ```
+//! use std::borrow::Cow;
+//! use voxhook_core::dialect::{self, Dialect, Draft, Field};
+//! use voxhook_core::{Event, Provider};
+//!
+//! // A Plivo-like platform: Vobiz's names plus its own `CallId` and `X-Caller`.
+//! fn field(parent: &str, name: &str) -> Field {
+//!     match name {
+//!         "CallId" => Field::CallId,
+//!         "X-Caller" => Field::CallerName,
+//!         _ => dialect::vobiz::field(parent, name),
+//!     }
+//! }
+//! fn classify(draft: &mut Draft) -> Cow<'static, str> {
+//!     match draft.event() {
+//!         Some("Answer") => Cow::Borrowed("call.answered"),
+//!         _ => dialect::vobiz::classify(draft),
+//!     }
+//! }
+//! const PLIVO_LIKE: Dialect = Dialect { provider: Provider::Vobiz, field, classify };
+//!
+//! let ev = PLIVO_LIKE.parse(
+//!     Some("application/x-www-form-urlencoded"),
+//!     b"Event=Answer&CallId=c-1&X-Caller=Ada&From=%2B4930",
+//! )?;
+//! assert!(matches!(ev, Event::CallAnswered(_)));
+//! assert_eq!((ev.call_id(), ev.data().caller_name()), (Some("c-1"), Some("Ada")));
+//! # Ok::<(), voxhook_core::DecodeError>(())
+//! ```
+
+mod detect;
+mod draft;
+mod error;
+mod field;
+mod form;
+mod json;
+mod kinds;
+pub mod tryvox;
+pub mod vobiz;
+pub mod voxpria;
+pub mod voxtelesys;
+
+use std::borrow::Cow;
+
+use bytes::Bytes;
+
+pub use detect::detect_provider;
+pub use draft::{Draft, Value};
+pub use error::DecodeError;
+pub use field::Field;
+pub use kinds::{call_kind_from_status, end_of_call_kind};
+
+use crate::Inbound;
+use crate::event::{Event, Provider, Raw, RawEncoding};
+
+/// Maps a wire name to a normalized field: `(parent, name)`, where `parent`
+/// is `""` at the top level and the parent key inside a nested JSON object.
+pub type FieldFn = fn(parent: &str, name: &str) -> Field;
+
+/// Names the kind of a decoded event (`call.completed`, or the provider's own name).
+pub type ClassifyFn = fn(&mut Draft) -> Cow<'static, str>;
+
+/// A provider wire format: its field names and aliases, and its kind mapping.
+#[derive(Debug, Clone, Copy)]
+pub struct Dialect {
+    /// The provider (or provider family) the events are attributed to.
+    pub provider: Provider,
+    /// The field function.
+    pub field: FieldFn,
+    /// The classifier.
+    pub classify: ClassifyFn,
+}
+
+/// The built-in dialect of `provider`.
+pub fn for_provider(provider: Provider) -> &'static Dialect {
+    match provider {
+        Provider::TryVox => &tryvox::DIALECT,
+        Provider::Voxtelesys => &voxtelesys::DIALECT,
+        Provider::VoxPria => &voxpria::DIALECT,
+        Provider::Vobiz => &vobiz::DIALECT,
+    }
+}
+
+/// Decodes a request for `provider`: a `GET`/`HEAD` reads the query string;
+/// any other method reads the body by its content type (a `POST` with an
+/// empty body and a query string reads the query).
+///
+/// ```
+/// use voxhook_core::{dialect, Inbound, Provider};
+///
+/// let headers = [("content-type", "application/x-www-form-urlencoded")];
+/// let req = Inbound::new("POST", "/vobiz/answer", &headers, b"CallUUID=abc&Event=StartApp");
+/// let ev = dialect::decode(Provider::Vobiz, &req)?;
+/// assert_eq!(ev.kind(), "call.answered");
+/// let req = Inbound::new("GET", "/vobiz/answer?CallUUID=abc&Event=Ring", &[], b"");
+/// assert_eq!(dialect::decode(Provider::Vobiz, &req)?.kind(), "call.ringing");
+/// # Ok::<(), voxhook_core::DecodeError>(())
+/// ```
+///
+/// # Errors
+///
+/// [`DecodeError`] as for [`Event::parse`] and [`Event::parse_query`].
+pub fn decode(provider: Provider, req: &Inbound<'_>) -> Result<Event, DecodeError> {
+    for_provider(provider).decode(req)
+}
+
+impl Dialect {
+    /// Decodes a request (see [`decode`]).
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError`] as for [`Dialect::parse`] and [`Dialect::parse_query`].
+    pub fn decode(&self, req: &Inbound<'_>) -> Result<Event, DecodeError> {
+        let query = req.query().filter(|q| !q.is_empty());
+        match query {
+            Some(q) if req.is_query_request() || req.body().is_empty() => self.parse_query(q),
+            None if req.is_query_request() => Err(DecodeError::EmptyBody),
+            _ => self.parse(req.content_type(), req.body()),
+        }
+    }
+
+    /// Decodes a body by its content type (JSON or form; when the content type
+    /// is absent, a body starting with `{` is JSON and anything else a form).
+    /// A form-labelled body that starts with `{` is read as JSON: Vobiz
+    /// documents JSON bodies under a form content type.
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::UnsupportedMediaType`] for another content type; else
+    /// the body's own decoding errors, or [`DecodeError::MissingIdentifier`].
+    pub fn parse(&self, content_type: Option<&str>, body: &[u8]) -> Result<Event, DecodeError> {
+        let encoding = body_encoding(content_type, body)?;
+        self.decode_bytes(encoding, Bytes::copy_from_slice(body))
+    }
+
+    /// Decodes a GET callback's query string (without the `?`).
+    ///
+    /// # Errors
+    ///
+    /// [`DecodeError::EmptyBody`] for an empty query, or [`DecodeError::MissingIdentifier`].
+    pub fn parse_query(&self, query: &str) -> Result<Event, DecodeError> {
+        let query = query.strip_prefix('?').unwrap_or(query);
+        self.decode_bytes(RawEncoding::Form, Bytes::copy_from_slice(query.as_bytes()))
+    }
+
+    /// Decodes payload bytes already known to be in `encoding`; the bytes
+    /// become the event's raw view without another copy.
+    ///
+    /// # Errors
+    ///
+    /// As [`Dialect::parse`].
+    pub fn decode_bytes(&self, encoding: RawEncoding, bytes: Bytes) -> Result<Event, DecodeError> {
+        let mut draft = Draft::new(self.provider, Raw::new(encoding, bytes.clone()));
+        match encoding {
+            RawEncoding::Json => json::decode(&bytes, self.field, &mut draft)?,
+            _ => form::decode(&bytes, self.field, &mut draft)?,
+        }
+        if !draft.is_identified() {
+            return Err(DecodeError::MissingIdentifier);
+        }
+        let kind = (self.classify)(&mut draft);
+        Ok(Event::from_boxed(draft.finish(kind)))
+    }
+}
+
+/// Which decoder reads a body with this content type.
+fn body_encoding(content_type: Option<&str>, body: &[u8]) -> Result<RawEncoding, DecodeError> {
+    let starts_like_json = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+    let essence = content_type
+        .map(|ct| ct.split(';').next().unwrap_or_default().trim())
+        .filter(|ct| !ct.is_empty());
+    let Some(essence) = essence else {
+        return Ok(if starts_like_json {
+            RawEncoding::Json
+        } else {
+            RawEncoding::Form
+        });
+    };
+    let is = |name: &str| essence.eq_ignore_ascii_case(name);
+    let ends_json = essence.len() > 5
+        && essence
+            .get(essence.len() - 5..)
+            .is_some_and(|tail| tail.eq_ignore_ascii_case("+json"));
+    if is("application/json") || is("text/json") || ends_json {
+        Ok(RawEncoding::Json)
+    } else if is("application/x-www-form-urlencoded") {
+        Ok(if starts_like_json {
+            RawEncoding::Json
+        } else {
+            RawEncoding::Form
+        })
+    } else {
+        Err(DecodeError::UnsupportedMediaType)
+    }
+}
+
+/// Field names every JSON dialect accepts as a delivery id (an idempotency
+/// token the provider keeps across retries).
+pub(crate) fn delivery_id_field(parent: &str, name: &str) -> Field {
+    match (parent, name) {
+        ("", "delivery_id" | "webhook_id" | "idempotency_key" | "event_id") => Field::DeliveryId,
+        _ => Field::Ignore,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_types_choose_the_decoder() {
+        let json = Ok(RawEncoding::Json);
+        let form = Ok(RawEncoding::Form);
+        type Case<'a> = (&'a str, Option<&'a str>, &'a [u8], Result<RawEncoding, DecodeError>);
+        let cases: &[Case<'_>] = &[
+            ("json", Some("application/json"), b"{}", json.clone()),
+            (
+                "json charset",
+                Some("Application/JSON; charset=utf-8"),
+                b"{}",
+                json.clone(),
+            ),
+            (
+                "vendor json",
+                Some("application/vnd.x+json"),
+                b"{}",
+                json.clone(),
+            ),
+            (
+                "form",
+                Some("application/x-www-form-urlencoded"),
+                b"a=1",
+                form.clone(),
+            ),
+            (
+                "json under form",
+                Some("application/x-www-form-urlencoded"),
+                b" {}",
+                json.clone(),
+            ),
+            ("absent json", None, b"{}", json.clone()),
+            ("absent form", None, b"a=1", form.clone()),
+            ("empty header", Some(""), b"a=1", form.clone()),
+            (
+                "xml",
+                Some("text/xml"),
+                b"<a/>",
+                Err(DecodeError::UnsupportedMediaType),
+            ),
+            (
+                "multipart",
+                Some("multipart/form-data"),
+                b"",
+                Err(DecodeError::UnsupportedMediaType),
+            ),
+            (
+                "just +json",
+                Some("+json"),
+                b"{}",
+                Err(DecodeError::UnsupportedMediaType),
+            ),
+        ];
+        for (name, ct, body, want) in cases {
+            assert_eq!(&body_encoding(*ct, body), want, "{name}");
+        }
+    }
+}

@@ -1,0 +1,295 @@
+//! [`Draft`]: an event being decoded, before its kind is known.
+
+use std::borrow::Cow;
+
+use crate::event::{Direction, EventData, JsonText, Provider, Raw, Status, Timestamp};
+
+use super::Field;
+
+/// One decoded wire value.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Value<'a> {
+    /// A string (a form value, or a JSON string).
+    Str(Cow<'a, str>),
+    /// A JSON non-negative integer.
+    U64(u64),
+    /// A JSON negative integer.
+    I64(i64),
+    /// A JSON float.
+    F64(f64),
+    /// A JSON boolean.
+    Bool(bool),
+    /// A JSON object or array (or any JSON), as its text.
+    Json(&'a str),
+    /// JSON `null`, or a value that carries nothing.
+    Null,
+}
+
+/// An event being decoded: the normalized fields set so far, the
+/// provider's event name, and which fields were present on the wire.
+///
+/// A [`Dialect`](super::Dialect)'s classifier reads it to choose the kind.
+#[derive(Debug)]
+pub struct Draft {
+    pub(crate) data: Box<EventData>,
+    event: Option<String>,
+    id: Option<String>,
+    seen: u128,
+}
+
+impl Draft {
+    pub(crate) fn new(provider: Provider, raw: Raw) -> Draft {
+        Draft {
+            data: Box::new(EventData::new(provider, raw)),
+            event: None,
+            id: None,
+            seen: 0,
+        }
+    }
+
+    /// The provider's event name (`Event`, `event`, messaging `type`), if sent.
+    pub fn event(&self) -> Option<&str> {
+        self.event.as_deref()
+    }
+
+    /// The normalized status so far.
+    pub fn status(&self) -> Option<&Status> {
+        self.data.status.as_ref()
+    }
+
+    /// Whether a wire field mapped to `field` was present (even with an empty value).
+    pub fn has(&self, field: Field) -> bool {
+        self.seen & field.bit() != 0
+    }
+
+    /// The normalized data so far.
+    pub fn data(&self) -> &EventData {
+        &self.data
+    }
+
+    /// Takes the generic id ([`Field::Id`]) so the classifier can place it.
+    pub fn take_id(&mut self) -> Option<String> {
+        self.id.take()
+    }
+
+    /// Places `id` as the call, campaign or contact id according to `kind`,
+    /// unless that id was already set.
+    pub fn place_id(&mut self, kind: &str) {
+        if let Some(id) = self.take_id() {
+            let slot = if kind.starts_with("campaign.") {
+                &mut self.data.campaign_id
+            } else if kind.starts_with("contact.") {
+                &mut self.data.contact_id
+            } else {
+                &mut self.data.call_id
+            };
+            slot.get_or_insert(id);
+        }
+    }
+
+    /// Sets a field from a string value, as a form decoder does.
+    pub fn set_str(&mut self, field: Field, value: &str) {
+        self.set(field, Value::Str(Cow::Borrowed(value)));
+    }
+
+    /// Sets a field from a wire value. The first value of a field wins; an
+    /// empty string counts as absent (except for digits and speech, where it
+    /// means "no input"); a value that does not fit the field (a duration that
+    /// is not a number) is left to the raw view.
+    pub fn set(&mut self, field: Field, value: Value<'_>) {
+        if matches!(field, Field::Ignore | Field::Flatten) {
+            return;
+        }
+        self.seen |= field.bit();
+        if matches!(value, Value::Null) {
+            return;
+        }
+        let d = &mut *self.data;
+        let text = |slot: &mut Option<String>, keep_empty: bool| {
+            if slot.is_none()
+                && let Some(s) = as_text(&value)
+                && (keep_empty || !s.is_empty())
+            {
+                *slot = Some(s.into_owned());
+            }
+        };
+        match field {
+            Field::Ignore | Field::Flatten | Field::Marker => {}
+            Field::Event => text(&mut self.event, false),
+            Field::Id => text(&mut self.id, false),
+            Field::CallId => text(&mut d.call_id, false),
+            Field::ParentCallId => text(&mut d.parent_call_id, false),
+            Field::AccountId => text(&mut d.account_id, false),
+            Field::TrunkId => text(&mut d.trunk_id, false),
+            Field::From => text(&mut d.from, false),
+            Field::To => text(&mut d.to, false),
+            Field::CallerName => text(&mut d.caller_name, false),
+            Field::ForwardedFrom => text(&mut d.forwarded_from, false),
+            Field::EndReason => text(&mut d.end_reason, false),
+            Field::AnsweredBy => text(&mut d.answered_by, false),
+            Field::FromCity => text(&mut d.from_city, false),
+            Field::FromState => text(&mut d.from_state, false),
+            Field::FromZip => text(&mut d.from_zip, false),
+            Field::FromCountry => text(&mut d.from_country, false),
+            Field::ToCity => text(&mut d.to_city, false),
+            Field::ToState => text(&mut d.to_state, false),
+            Field::ToZip => text(&mut d.to_zip, false),
+            Field::ToCountry => text(&mut d.to_country, false),
+            Field::CampaignId => text(&mut d.campaign_id, false),
+            Field::ContactId => text(&mut d.contact_id, false),
+            Field::Name => text(&mut d.name, false),
+            Field::RecordingId => text(&mut d.recording_id, false),
+            Field::RecordingUrl => text(&mut d.recording_url, false),
+            Field::Transcript => text(&mut d.transcript, false),
+            Field::Summary => text(&mut d.summary, false),
+            Field::Digits => text(&mut d.digits, true),
+            Field::Speech => text(&mut d.speech, true),
+            Field::InputType => text(&mut d.input_type, false),
+            Field::DialCallId => text(&mut d.dial_call_id, false),
+            Field::DialAction => text(&mut d.dial_action, false),
+            Field::MessageId => text(&mut d.message_id, false),
+            Field::BatchId => text(&mut d.batch_id, false),
+            Field::Body => text(&mut d.body, true),
+            Field::Tag => text(&mut d.tag, false),
+            Field::ErrorCode => text(&mut d.error_code, false),
+            Field::ErrorDescription => text(&mut d.error_description, false),
+            Field::DeliveryId => text(&mut d.delivery_id, false),
+            Field::Direction => {
+                if d.direction.is_none() {
+                    d.direction = non_empty(&value).map(|s| Direction::parse(&s));
+                }
+            }
+            Field::Status => status(&mut d.status, &value),
+            Field::RecordingStatus => status(&mut d.recording_status, &value),
+            Field::DialStatus => status(&mut d.dial_status, &value),
+            Field::Duration => number(&mut d.duration, &value),
+            Field::BillDuration => number(&mut d.bill_duration, &value),
+            Field::RecordingDuration => number(&mut d.recording_duration, &value),
+            Field::DialDuration => number(&mut d.dial_duration, &value),
+            Field::Confidence => {
+                if d.confidence.is_none() {
+                    d.confidence = match &value {
+                        Value::F64(f) => Some(*f),
+                        Value::U64(n) => Some(*n as f64),
+                        Value::Str(s) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
+                        _ => None,
+                    };
+                }
+            }
+            Field::Machine => {
+                if d.machine.is_none() {
+                    d.machine = match &value {
+                        Value::Bool(b) => Some(*b),
+                        Value::Str(s) if s.eq_ignore_ascii_case("true") => Some(true),
+                        Value::Str(s) if s.eq_ignore_ascii_case("false") => Some(false),
+                        _ => None,
+                    };
+                }
+            }
+            Field::Timestamp => {
+                if d.timestamp.is_none() {
+                    d.timestamp = match &value {
+                        Value::Str(s) => Timestamp::parse_rfc3339(s),
+                        // Numbers above 10^11 can only be milliseconds (year 5138 in seconds).
+                        Value::U64(n) if *n > 100_000_000_000 => i64::try_from(n / 1000)
+                            .ok()
+                            .and_then(|s| Timestamp::from_unix(s, (n % 1000) as u32 * 1_000_000)),
+                        Value::U64(n) => i64::try_from(*n)
+                            .ok()
+                            .and_then(|s| Timestamp::from_unix(s, 0)),
+                        _ => None,
+                    };
+                }
+            }
+            Field::Vars | Field::Stats => {
+                let slot = if field == Field::Vars {
+                    &mut d.vars
+                } else {
+                    &mut d.stats
+                };
+                if slot.is_none() {
+                    *slot = match &value {
+                        Value::Json(text) => match serde_json::from_str::<String>(text) {
+                            // A JSON string holding JSON text (as a form field would).
+                            Ok(inner) => JsonText::parse(&inner),
+                            Err(_) => Some(JsonText::from_valid(text)),
+                        },
+                        Value::Str(s) => JsonText::parse(s),
+                        _ => None,
+                    };
+                }
+            }
+            Field::Media => {
+                let items: Vec<String> = match &value {
+                    Value::Json(text) => serde_json::from_str::<Vec<String>>(text)
+                        .or_else(|_| serde_json::from_str::<String>(text).map(|s| vec![s]))
+                        .unwrap_or_default(),
+                    Value::Str(s) if !s.is_empty() => vec![s.to_string()],
+                    _ => Vec::new(),
+                };
+                if !items.is_empty() {
+                    d.media.get_or_insert_with(Vec::new).extend(items);
+                }
+            }
+        }
+    }
+
+    /// Finishes the draft as an event of `kind`.
+    pub(crate) fn finish(mut self, kind: Cow<'static, str>) -> Box<EventData> {
+        self.place_id(&kind);
+        let d = &mut *self.data;
+        if d.parent_call_id.is_some() && d.parent_call_id == d.call_id {
+            d.parent_call_id = None;
+        }
+        d.kind = kind;
+        self.data
+    }
+
+    /// Whether something identifies the event: an event name or an id.
+    pub(crate) fn is_identified(&self) -> bool {
+        let d = &self.data;
+        self.event.is_some()
+            || self.id.is_some()
+            || d.call_id.is_some()
+            || d.message_id.is_some()
+            || d.campaign_id.is_some()
+            || d.contact_id.is_some()
+    }
+}
+
+fn as_text<'v>(value: &'v Value<'_>) -> Option<Cow<'v, str>> {
+    match value {
+        Value::Str(s) => Some(Cow::Borrowed(s.as_ref())),
+        Value::U64(n) => Some(Cow::Owned(n.to_string())),
+        Value::I64(n) => Some(Cow::Owned(n.to_string())),
+        Value::F64(n) => Some(Cow::Owned(n.to_string())),
+        Value::Bool(b) => Some(Cow::Borrowed(if *b { "true" } else { "false" })),
+        Value::Json(text) => match serde_json::from_str::<String>(text) {
+            Ok(s) => Some(Cow::Owned(s)),
+            Err(_) => Some(Cow::Borrowed(text)),
+        },
+        Value::Null => None,
+    }
+}
+
+fn non_empty<'v>(value: &'v Value<'_>) -> Option<Cow<'v, str>> {
+    as_text(value).filter(|s| !s.trim().is_empty())
+}
+
+fn status(slot: &mut Option<Status>, value: &Value<'_>) {
+    if slot.is_none() {
+        *slot = non_empty(value).map(|s| Status::parse(&s));
+    }
+}
+
+fn number(slot: &mut Option<u64>, value: &Value<'_>) {
+    if slot.is_none() {
+        *slot = match value {
+            Value::U64(n) => Some(*n),
+            Value::F64(f) if f.fract() == 0.0 && *f >= 0.0 && *f < 1e19 => Some(*f as u64),
+            Value::Str(s) => s.trim().parse().ok(),
+            _ => None,
+        };
+    }
+}
