@@ -229,7 +229,12 @@ mod tests {
     fn content_types_choose_the_decoder() {
         let json = Ok(RawEncoding::Json);
         let form = Ok(RawEncoding::Form);
-        type Case<'a> = (&'a str, Option<&'a str>, &'a [u8], Result<RawEncoding, DecodeError>);
+        type Case<'a> = (
+            &'a str,
+            Option<&'a str>,
+            &'a [u8],
+            Result<RawEncoding, DecodeError>,
+        );
         let cases: &[Case<'_>] = &[
             ("json", Some("application/json"), b"{}", json.clone()),
             (
