@@ -23,3 +23,4 @@ pub use dialect::DecodeError;
 pub use error::{Challenge, ConfigError, Rejection};
 pub use event::{Event, Provider};
 pub use request::{HeaderSource, Inbound};
+pub use voxml::VoxmlError;

@@ -1,0 +1,3 @@
+//! Cross-cutting tests of the voxml module (goldens, hostile text, rules, properties).
+
+mod golden;
