@@ -7,9 +7,9 @@ use voxhook_core::Provider;
 
 use crate::cli::{DeliveryArgs, Method};
 use crate::exit::usage;
-use crate::ids;
+use voxhook_core::auth::sign::{self, SignRequest};
+
 use crate::secret::Secret;
-use crate::signing::{self, SignInput};
 use crate::templates::{self, Overrides, Payload};
 
 /// The provider named by `--provider`, else by the URL's first path segment.
@@ -113,7 +113,10 @@ pub(crate) struct Signed {
 
 impl Prepared {
     /// Signs the delivery for `url` now (a fresh nonce and timestamp every call).
-    pub(crate) fn sign(&self, url: &str, secret: &Secret) -> Signed {
+    ///
+    /// # Errors
+    /// A usage error when the secret is not in the provider's form.
+    pub(crate) fn sign(&self, url: &str, secret: &Secret) -> anyhow::Result<Signed> {
         let (full_url, body) = match self.method {
             Method::Post => (url.to_string(), self.payload.clone()),
             Method::Get => {
@@ -122,24 +125,39 @@ impl Prepared {
                 (format!("{url}{sep}{q}"), Vec::new())
             }
         };
-        let mut headers = signing::headers(SignInput {
-            provider: self.provider,
-            secret,
-            url: &full_url,
-            body: &body,
-            now: ids::unix_now(),
-        });
+        let mut headers = sign_headers(self.provider, secret, &full_url, &body, None)?;
         if let Some(ct) = &self.content_type {
-            headers.insert(0, ("Content-Type".into(), ct.clone()));
+            headers.insert(0, ("content-type".into(), ct.clone()));
         }
-        headers.push(("User-Agent".into(), user_agent(self.provider)));
-        Signed {
+        headers.push(("user-agent".into(), user_agent(self.provider)));
+        Ok(Signed {
             method: self.method,
             url: full_url,
             headers,
             body,
-        }
+        })
     }
+}
+
+/// The headers `provider` sends for this URL and body, signed now (or at `at`, Unix
+/// seconds) with a fresh nonce.
+///
+/// # Errors
+/// A usage error when the secret is not in the provider's form.
+pub(crate) fn sign_headers(
+    provider: Provider,
+    secret: &Secret,
+    url: &str,
+    body: &[u8],
+    at: Option<i64>,
+) -> anyhow::Result<Vec<(String, String)>> {
+    let method = if body.is_empty() { "GET" } else { "POST" };
+    let mut req = SignRequest::new(method, url, body);
+    if let Some(t) = at {
+        req = req.timestamp(t);
+    }
+    sign::for_provider(provider, secret.expose(), &req)
+        .map_err(|e| usage(format!("cannot sign as {provider}: {e}")))
 }
 
 fn user_agent(provider: Provider) -> String {
@@ -261,8 +279,8 @@ mod tests {
         };
         let p = prepare(Provider::Vobiz, &args).unwrap();
         let secret = Secret::new("t");
-        let a = p.sign("http://h/vobiz/answer", &secret);
-        let b = p.sign("http://h/vobiz/answer", &secret);
+        let a = p.sign("http://h/vobiz/answer", &secret).unwrap();
+        let b = p.sign("http://h/vobiz/answer", &secret).unwrap();
         assert!(
             a.url
                 .starts_with("http://h/vobiz/answer?Event=Ring&CallUUID=c-1"),
@@ -270,11 +288,11 @@ mod tests {
             a.url
         );
         assert!(a.body.is_empty());
-        assert!(!a.headers.iter().any(|(k, _)| k == "Content-Type"));
+        assert!(!a.headers.iter().any(|(k, _)| k == "content-type"));
         let nonce = |s: &Signed| {
             s.headers
                 .iter()
-                .find(|(k, _)| k == "X-Vobiz-Signature-V3-Nonce")
+                .find(|(k, _)| k == "x-vobiz-signature-v3-nonce")
                 .map(|(_, v)| v.clone())
         };
         assert_ne!(nonce(&a), nonce(&b));

@@ -40,13 +40,6 @@ pub(crate) fn alnum_id(prefix: &str, len: usize) -> String {
     s
 }
 
-/// A random decimal string of `len` digits (Vobiz nonces are 20 digits).
-pub(crate) fn digits(len: usize) -> String {
-    (0..len)
-        .map(|_| char::from(b'0' + (rand::random::<u32>() % 10) as u8))
-        .collect()
-}
-
 /// Now, as RFC 3339 with milliseconds and `Z` (TryVox `timestamp`).
 pub(crate) fn now_rfc3339_millis() -> String {
     humantime::format_rfc3339_millis(SystemTime::now()).to_string()
@@ -60,13 +53,6 @@ pub(crate) fn now_rfc3339() -> String {
 /// Now as `yyyy-MM-dd HH:mm:ss` (Vobiz `StartTime` style; sent zone-less like Vobiz does).
 pub(crate) fn now_plain() -> String {
     now_rfc3339().trim_end_matches('Z').replacen('T', " ", 1)
-}
-
-/// Seconds since the Unix epoch.
-pub(crate) fn unix_now() -> u64 {
-    SystemTime::now()
-        .duration_since(SystemTime::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
 }
 
 #[cfg(test)]
@@ -90,7 +76,6 @@ mod tests {
         let cases = [
             ("hex sid", hex_id("CA", 32), 34),
             ("alnum", alnum_id("call_", 12), 17),
-            ("nonce", digits(20), 20),
         ];
         for (name, id, len) in cases {
             assert_eq!(id.len(), len, "{name}: {id}");

@@ -10,7 +10,6 @@ mod exit;
 mod ids;
 mod retry;
 mod secret;
-mod signing;
 mod style;
 mod templates;
 

@@ -49,7 +49,7 @@ pub(crate) async fn run(args: LoadArgs) -> anyhow::Result<Outcome> {
     }
     let secrets = secret::from_process(&args.secret, provider)?;
     // Validate the delivery once, so a bad --event is a usage error before any traffic.
-    delivery::prepare(provider, &args.delivery)?;
+    delivery::prepare(provider, &args.delivery)?.sign(&args.url, &secrets[0])?;
     let total = (args.duration.as_secs_f64() * f64::from(args.rate))
         .ceil()
         .max(1.0) as u64;
@@ -114,8 +114,10 @@ fn pick_original(shared: &Shared) -> Option<(Prepared, u16, Bytes)> {
 }
 
 async fn one(shared: &Shared, prepared: Prepared, original: Option<(u16, Bytes)>) {
-    let signed = prepared.sign(&shared.url, &shared.secret);
-    let result = delivery::send(&shared.client, &signed).await;
+    let result = match prepared.sign(&shared.url, &shared.secret) {
+        Ok(signed) => delivery::send(&shared.client, &signed).await,
+        Err(_) => return,
+    };
     let mut stats = shared.stats.lock().unwrap_or_else(PoisonError::into_inner);
     let answer = match result {
         Ok(a) => a,

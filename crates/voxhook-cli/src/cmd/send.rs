@@ -39,7 +39,7 @@ pub(crate) async fn run(args: SendArgs) -> anyhow::Result<Outcome> {
     let (schedule, schedule_desc) = retry::schedule(provider);
     let mut attempt = 0usize;
     loop {
-        let signed = prepared.sign(&args.url, secret);
+        let signed = prepared.sign(&args.url, secret)?;
         println!(
             "{} {} {}  {}",
             style.bold("→"),

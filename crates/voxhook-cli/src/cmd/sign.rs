@@ -3,9 +3,7 @@
 use crate::cli::SignArgs;
 use crate::delivery;
 use crate::exit::{Outcome, usage};
-use crate::ids;
 use crate::secret;
-use crate::signing::{self, SignInput};
 
 pub(crate) fn run(args: SignArgs) -> anyhow::Result<Outcome> {
     delivery::provider_for(&args.url, Some(args.provider))?;
@@ -15,13 +13,8 @@ pub(crate) fn run(args: SignArgs) -> anyhow::Result<Outcome> {
             .map_err(|e| usage(format!("cannot read --body-file {}: {e}", p.display())))?,
         None => Vec::new(),
     };
-    let headers = signing::headers(SignInput {
-        provider: args.provider,
-        secret: &secrets[0],
-        url: &args.url,
-        body: &body,
-        now: args.now.unwrap_or_else(ids::unix_now),
-    });
+    let at = args.now.map(|n| i64::try_from(n).unwrap_or(i64::MAX));
+    let headers = delivery::sign_headers(args.provider, &secrets[0], &args.url, &body, at)?;
     println!("{}", render(&headers, args.raw));
     Ok(Outcome::Passed)
 }
