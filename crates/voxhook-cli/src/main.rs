@@ -29,6 +29,7 @@ fn run(cli: Cli) -> anyhow::Result<Outcome> {
     match cli.command {
         Command::Sign(a) => cmd::sign::run(a),
         Command::Completions(a) => cmd::completions::run(a),
+        Command::Parse(a) => cmd::parse::run(a),
         command => {
             let rt = tokio::runtime::Builder::new_multi_thread()
                 .enable_all()
@@ -42,6 +43,10 @@ async fn run_async(command: Command) -> anyhow::Result<Outcome> {
     match command {
         Command::Send(a) => cmd::send::run(a).await,
         Command::Load(a) => cmd::load::run(a).await,
-        _ => Err(exit::usage("this command is not available yet")),
+        Command::Verify(a) => cmd::verify::run(a).await,
+        Command::Listen(a) => cmd::listen::run(a).await,
+        Command::Sign(_) | Command::Completions(_) | Command::Parse(_) => {
+            Err(exit::usage("not an async command"))
+        }
     }
 }

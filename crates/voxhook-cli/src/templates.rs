@@ -630,6 +630,20 @@ mod tests {
     }
 
     #[test]
+    fn every_template_parses_to_its_kind_with_the_core() {
+        for provider in Provider::ALL {
+            for kind in kinds(provider) {
+                let p = build(provider, kind, &Overrides::default()).unwrap();
+                let ev =
+                    voxhook_core::Event::parse(provider, Some(p.content_type()), &p.to_bytes())
+                        .unwrap_or_else(|e| panic!("{provider} {kind}: {e}"));
+                assert_eq!(ev.kind(), *kind, "{provider} {kind}");
+                assert_eq!(ev.provider(), provider, "{provider} {kind}");
+            }
+        }
+    }
+
+    #[test]
     fn fresh_ids_per_build() {
         let a = build(Provider::Vobiz, "call.answered", &Overrides::default()).unwrap();
         let b = build(Provider::Vobiz, "call.answered", &Overrides::default()).unwrap();
