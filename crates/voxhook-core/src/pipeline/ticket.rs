@@ -1,0 +1,265 @@
+use std::fmt;
+use std::future::Future;
+
+use tokio::time::{Instant, timeout_at};
+
+use super::receiver::{BackgroundFailure, Mode, Receiver};
+use super::reply::Reply;
+use crate::deadline::{CatchUnwind, TrackerSlot};
+use crate::dedup::{DedupKey, LeaseToken, StoredAnswer};
+use crate::{Provider, Rejection};
+
+/// What the handler produced, as the adapter saw it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Outcome {
+    /// The handler answered. A 2xx answer is stored for duplicates; any
+    /// other status is passed through and releases the claim, so the
+    /// provider's retry runs the handler again.
+    Answer(StoredAnswer),
+    /// The handler failed (an error with no response of its own): the claim
+    /// is released and the provider gets 500 `handler_failed`.
+    Failed,
+}
+
+/// The claim of one fresh delivery: run the handler under the deadline with
+/// [`Ticket::run`] (or [`Ticket::run_local`] for `!Send` handlers), or drive
+/// it yourself and call [`Ticket::settle`].
+///
+/// A ticket dropped without being settled (e.g. the client went away and the
+/// adapter's future was dropped) releases its claim in the background, so
+/// the provider's retry is processed.
+pub struct Ticket {
+    receiver: Receiver,
+    key: DedupKey,
+    token: Option<LeaseToken>,
+    mode: Mode,
+    deadline: Instant,
+}
+
+enum Raced<F: Future> {
+    Settled(Reply),
+    Late(Reply, Ticket, CatchUnwind<F>),
+}
+
+impl Ticket {
+    pub(super) fn new(
+        receiver: Receiver,
+        key: DedupKey,
+        token: Option<LeaseToken>,
+        mode: Mode,
+        deadline: Instant,
+    ) -> Self {
+        Ticket {
+            receiver,
+            key,
+            token,
+            mode,
+            deadline,
+        }
+    }
+
+    /// When the budget runs out.
+    pub fn deadline(&self) -> Instant {
+        self.deadline
+    }
+
+    /// The route's mode.
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    /// The receiver this ticket belongs to.
+    pub fn receiver(&self) -> &Receiver {
+        &self.receiver
+    }
+
+    /// Runs a `Send` handler future under the deadline on the current tokio
+    /// runtime and returns the reply to send.
+    ///
+    /// In time, the handler's answer is settled and returned. At the budget,
+    /// the route's budget reply is returned and the handler keeps running in
+    /// the tracked background; it settles its claim when it finishes. A
+    /// panicking handler releases its claim and yields 500.
+    pub async fn run<F>(self, handler: F) -> Reply
+    where
+        F: Future<Output = Outcome> + Send + 'static,
+    {
+        if self.mode == Mode::AcknowledgeFirst {
+            let slot = self.receiver.tracker().acquire();
+            let fut = CatchUnwind::new(Box::pin(handler));
+            tokio::spawn(self.finish_in_background(fut, slot));
+            return Reply::answer(StoredAnswer::ack());
+        }
+        match self.race(handler).await {
+            Raced::Settled(reply) => reply,
+            Raced::Late(reply, ticket, fut) => {
+                let slot = ticket.receiver.tracker().acquire();
+                tokio::spawn(ticket.finish_in_background(fut, slot));
+                reply
+            }
+        }
+    }
+
+    /// Like [`Ticket::run`] for a handler future that is not `Send` (actix):
+    /// late and background work is spawned with `tokio::task::spawn_local`,
+    /// so this must run inside a `LocalSet` (every actix worker is one).
+    pub async fn run_local<F>(self, handler: F) -> Reply
+    where
+        F: Future<Output = Outcome> + 'static,
+    {
+        if self.mode == Mode::AcknowledgeFirst {
+            let slot = self.receiver.tracker().acquire();
+            let fut = CatchUnwind::new(Box::pin(handler));
+            tokio::task::spawn_local(self.finish_in_background(fut, slot));
+            return Reply::answer(StoredAnswer::ack());
+        }
+        match self.race(handler).await {
+            Raced::Settled(reply) => reply,
+            Raced::Late(reply, ticket, fut) => {
+                let slot = ticket.receiver.tracker().acquire();
+                tokio::task::spawn_local(ticket.finish_in_background(fut, slot));
+                reply
+            }
+        }
+    }
+
+    async fn race<F: Future<Output = Outcome>>(self, handler: F) -> Raced<F> {
+        let mut fut = CatchUnwind::new(Box::pin(handler));
+        match timeout_at(self.deadline, &mut fut).await {
+            Ok(Ok(outcome)) => Raced::Settled(self.settle(outcome).await),
+            Ok(Err(())) => {
+                tracing::error!(target: "voxhook::handler", provider = %self.receiver.provider(), key = %self.key, "handler panicked");
+                Raced::Settled(self.settle(Outcome::Failed).await)
+            }
+            Err(_) => {
+                tracing::warn!(target: "voxhook::deadline", provider = %self.receiver.provider(), key = %self.key, "handler missed the budget; answering at the budget, handler continues");
+                let reply = self.receiver.budget_reply(self.mode);
+                Raced::Late(reply, self, fut)
+            }
+        }
+    }
+
+    /// Finishes a handler in the background: renews the lease while it
+    /// runs, settles with its result, reports failures.
+    async fn finish_in_background<F: Future<Output = Outcome>>(
+        self,
+        mut fut: CatchUnwind<F>,
+        slot: TrackerSlot,
+    ) {
+        let inner = self.receiver.inner();
+        let lease = inner.budget + inner.late_grace;
+        // Renew at half the lease so a retry never finds a live handler's claim expired.
+        let mut renew = tokio::time::interval_at(Instant::now() + lease / 2, lease / 2);
+        let result = loop {
+            tokio::select! {
+                r = &mut fut => break r,
+                _ = renew.tick() => {
+                    if let Some(token) = self.token {
+                        match inner.store.renew(&self.key, token, lease).await {
+                            Ok(true) => {}
+                            Ok(false) => tracing::warn!(target: "voxhook::dedup", key = %self.key, "lost the in-flight lease of a running handler"),
+                            Err(e) => tracing::warn!(target: "voxhook::dedup", key = %self.key, error = %e, "could not renew a lease"),
+                        }
+                    }
+                }
+            }
+        };
+        let (outcome, panicked) = match result {
+            Ok(outcome) => (outcome, false),
+            Err(()) => (Outcome::Failed, true),
+        };
+        let failed = !matches!(&outcome, Outcome::Answer(a) if is_success(a.status));
+        let failure = BackgroundFailure {
+            provider: inner.provider,
+            key: self.key,
+            panicked,
+            acknowledged_first: self.mode == Mode::AcknowledgeFirst,
+        };
+        self.settle(outcome).await;
+        if failed {
+            inner.stats.background_failure();
+            tracing::error!(target: "voxhook::handler", provider = %failure.provider, key = %failure.key, panicked, acknowledged_first = failure.acknowledged_first, "background handler failed");
+            if let Some(cb) = &inner.on_background_failure {
+                cb(&failure);
+            }
+        }
+        drop(slot);
+    }
+
+    /// Settles the claim with the handler's outcome and returns the reply to
+    /// send: a 2xx answer is stored for duplicates (for Vobiz, any 2xx is sent
+    /// and stored as 200, the only status it accepts); anything else releases
+    /// the claim so the provider's retry runs the handler again.
+    pub async fn settle(mut self, outcome: Outcome) -> Reply {
+        let token = self.token.take();
+        let inner = self.receiver.inner();
+        match outcome {
+            Outcome::Answer(mut answer) if is_success(answer.status) => {
+                if inner.provider == Provider::Vobiz {
+                    answer.status = 200;
+                }
+                inner.stats.handled();
+                if let Some(token) = token {
+                    match inner
+                        .store
+                        .complete(&self.key, token, answer.clone(), inner.completed_ttl)
+                        .await
+                    {
+                        Ok(true) => {}
+                        Ok(false) => tracing::warn!(target: "voxhook::dedup", key = %self.key, "claim was taken over before the handler finished"),
+                        Err(e) => tracing::warn!(target: "voxhook::dedup", key = %self.key, error = %e, "could not store the answer"),
+                    }
+                }
+                Reply::answer(answer)
+            }
+            other => {
+                inner.stats.handler_failure();
+                if let Some(token) = token {
+                    release(&self.receiver, self.key, token).await;
+                }
+                match other {
+                    Outcome::Answer(answer) => Reply::answer(answer),
+                    Outcome::Failed => {
+                        inner.stats.rejection(&Rejection::HandlerFailed);
+                        Reply::Rejected(Rejection::HandlerFailed)
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn is_success(status: u16) -> bool {
+    (200..300).contains(&status)
+}
+
+async fn release(receiver: &Receiver, key: DedupKey, token: LeaseToken) {
+    if let Err(e) = receiver.inner().store.release(&key, token).await {
+        tracing::warn!(target: "voxhook::dedup", %key, error = %e, "could not release a claim; it expires with its lease");
+    }
+}
+
+impl Drop for Ticket {
+    fn drop(&mut self) {
+        if let Some(token) = self.token.take() {
+            // Not settled: the adapter's future was dropped (client gone) or
+            // the handler never ran. Release so the provider's retry is processed.
+            if let Ok(handle) = tokio::runtime::Handle::try_current() {
+                let receiver = self.receiver.clone();
+                let key = self.key;
+                handle.spawn(async move { release(&receiver, key, token).await });
+            }
+        }
+    }
+}
+
+impl fmt::Debug for Ticket {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Ticket")
+            .field("key", &self.key)
+            .field("mode", &self.mode)
+            .field("owned", &self.token.is_some())
+            .finish_non_exhaustive()
+    }
+}
