@@ -48,7 +48,10 @@ fn fresh(a: Admission) -> Admitted {
 fn responded(a: Admission) -> Reply {
     match a {
         Admission::Respond(reply) => reply,
-        Admission::Run(admitted) => panic!("expected a direct reply, got a run of {:?}", admitted.event.kind()),
+        Admission::Run(admitted) => panic!(
+            "expected a direct reply, got a run of {:?}",
+            admitted.event.kind()
+        ),
     }
 }
 
@@ -56,7 +59,9 @@ fn voxml(text: &str) -> StoredAnswer {
     StoredAnswer {
         status: 200,
         content_type: Some(Bytes::from_static(b"application/json")),
-        body: Bytes::from(format!(r#"{{"voxml_version":"1.0","instructions":[{{"verb":"Say","text":"{text}"}}]}}"#)),
+        body: Bytes::from(format!(
+            r#"{{"voxml_version":"1.0","instructions":[{{"verb":"Say","text":"{text}"}}]}}"#
+        )),
     }
 }
 
@@ -85,7 +90,9 @@ async fn the_same_event_on_another_route_is_handled_again() {
     let d = fresh(admit(&r, Mode::Answer, "/tryvox/answer", ANSWERED).await);
     d.ticket.run(async { Outcome::Answer(voxml("hi")) }).await;
     let d = fresh(admit(&r, Mode::Events, "/tryvox/events", ANSWERED).await);
-    d.ticket.run(async { Outcome::Answer(StoredAnswer::ack()) }).await;
+    d.ticket
+        .run(async { Outcome::Answer(StoredAnswer::ack()) })
+        .await;
 }
 
 #[tokio::test(start_paused = true)]
@@ -97,13 +104,23 @@ async fn failure_releases_the_claim_so_the_retry_runs() {
 
     let d = fresh(admit(&r, Mode::Events, "/e", HANGUP).await);
     assert!(d.meta.is_retry_after_failure());
-    let non_2xx = StoredAnswer { status: 500, content_type: None, body: Bytes::new() };
+    let non_2xx = StoredAnswer {
+        status: 500,
+        content_type: None,
+        body: Bytes::new(),
+    };
     let reply = d.ticket.run(async move { Outcome::Answer(non_2xx) }).await;
-    assert_eq!(reply.status(), 500, "a handler's own non-2xx is passed through");
+    assert_eq!(
+        reply.status(),
+        500,
+        "a handler's own non-2xx is passed through"
+    );
 
     let d = fresh(admit(&r, Mode::Events, "/e", HANGUP).await);
     assert_eq!(d.meta.prior_failures, 2);
-    d.ticket.run(async { Outcome::Answer(StoredAnswer::ack()) }).await;
+    d.ticket
+        .run(async { Outcome::Answer(StoredAnswer::ack()) })
+        .await;
     assert!(responded(admit(&r, Mode::Events, "/e", HANGUP).await).is_replayed());
     assert_eq!(r.stats().handler_failures, 2);
 }
@@ -123,7 +140,9 @@ async fn a_panicking_handler_gives_500_and_releases() {
         .await;
     assert_eq!(reply.status(), 500);
     let d = fresh(admit(&r, Mode::Events, "/e", HANGUP).await);
-    d.ticket.run(async { Outcome::Answer(StoredAnswer::ack()) }).await;
+    d.ticket
+        .run(async { Outcome::Answer(StoredAnswer::ack()) })
+        .await;
 }
 
 #[tokio::test(start_paused = true)]
@@ -144,7 +163,11 @@ async fn late_answer_handler_gets_the_fallback_then_settles_itself() {
     assert_eq!(resp.status(), 200);
     let fallback = voxhook_core::voxml::fallback(Provider::TryVox);
     assert_eq!(resp.body(), &fallback.body);
-    assert_eq!(r.tracker().active(), 1, "the late handler is tracked, not cancelled");
+    assert_eq!(
+        r.tracker().active(),
+        1,
+        "the late handler is tracked, not cancelled"
+    );
     assert_eq!(r.stats().deadline_misses, 1);
 
     // A duplicate while the late handler still runs waits, then gets the fallback too.
@@ -198,7 +221,11 @@ async fn late_handler_renews_its_lease_so_a_retry_never_runs_twice() {
     // Long past budget + grace: the lease would have expired without renewal.
     tokio::time::sleep(Duration::from_secs(20)).await;
     let retry = responded(admit(&r, Mode::Events, "/e", HANGUP).await);
-    assert_eq!(retry.status(), 503, "still in flight, not run again: {retry:?}");
+    assert_eq!(
+        retry.status(),
+        503,
+        "still in flight, not run again: {retry:?}"
+    );
     tokio::time::sleep(Duration::from_secs(60)).await;
     assert!(responded(admit(&r, Mode::Events, "/e", HANGUP).await).is_replayed());
 }
@@ -215,7 +242,10 @@ async fn concurrent_duplicate_waits_for_the_first() {
     let dup = responded(admit(&r, Mode::Answer, "/a", ANSWERED).await);
     assert!(dup.is_replayed());
     let first = first.await.unwrap();
-    assert_eq!(first.into_http_response().body(), dup.into_http_response().body());
+    assert_eq!(
+        first.into_http_response().body(),
+        dup.into_http_response().body()
+    );
 }
 
 #[tokio::test(start_paused = true)]
@@ -235,8 +265,14 @@ async fn waiting_duplicate_gets_503_when_the_first_fails() {
 #[tokio::test(start_paused = true)]
 async fn rejected_requests_never_run_and_never_claim() {
     let r = receiver();
-    let cases: &[(&str, Vec<(String, String)>, &[u8], u16)] = &[
-        ("no credentials", vec![("content-type".into(), "application/json".into())], HANGUP, 401),
+    type Case = (&'static str, Vec<(String, String)>, &'static [u8], u16);
+    let cases: &[Case] = &[
+        (
+            "no credentials",
+            vec![("content-type".into(), "application/json".into())],
+            HANGUP,
+            401,
+        ),
         (
             "wrong token",
             vec![
@@ -275,7 +311,10 @@ async fn oversized_bodies_get_413() {
         .body_limit(64)
         .build()
         .unwrap();
-    assert_eq!(r.check_content_length(Some(65)), Err(Rejection::PayloadTooLarge));
+    assert_eq!(
+        r.check_content_length(Some(65)),
+        Err(Rejection::PayloadTooLarge)
+    );
     assert_eq!(r.check_content_length(Some(64)), Ok(()));
     assert_eq!(r.check_content_length(None), Ok(()));
     let big = [b' '; 100];
@@ -328,7 +367,10 @@ async fn unreachable_store_fails_closed_by_default_and_open_when_asked() {
         .build()
         .unwrap();
     let d = fresh(admit(&open, Mode::Events, "/e", HANGUP).await);
-    let reply = d.ticket.run(async { Outcome::Answer(StoredAnswer::ack()) }).await;
+    let reply = d
+        .ticket
+        .run(async { Outcome::Answer(StoredAnswer::ack()) })
+        .await;
     assert_eq!(reply.status(), 200);
 }
 
@@ -354,7 +396,10 @@ async fn acknowledge_first_answers_at_once_and_reports_failures() {
         .await;
     assert_eq!(reply.status(), 200);
     assert_eq!(r.tracker().active(), 1);
-    assert!(r.drain(Duration::from_secs(5)).await, "drains the background handler");
+    assert!(
+        r.drain(Duration::from_secs(5)).await,
+        "drains the background handler"
+    );
     assert_eq!(failures.load(Ordering::SeqCst), 1);
     assert_eq!(r.stats().background_failures, 1);
 }
@@ -375,20 +420,32 @@ async fn background_work_is_bounded() {
         .await;
     let reply = responded(admit(&r, Mode::Events, "/other", ANSWERED).await);
     assert_eq!(reply, Reply::Rejected(Rejection::Overloaded));
-    assert!(!r.drain(Duration::from_secs(1)).await, "drain times out while a handler runs");
+    assert!(
+        !r.drain(Duration::from_secs(1)).await,
+        "drain times out while a handler runs"
+    );
     assert!(r.drain(Duration::from_secs(60)).await);
 }
 
 #[tokio::test(start_paused = true)]
 async fn vobiz_gets_200_for_any_2xx() {
-    let r = Receiver::builder(Provider::Vobiz).auth(Auth::none()).build().unwrap();
+    let r = Receiver::builder(Provider::Vobiz)
+        .auth(Auth::none())
+        .build()
+        .unwrap();
     let h = [("content-type", "application/x-www-form-urlencoded")];
     let body = b"Event=Hangup&CallUUID=u-1&CallStatus=completed&HangupCause=NORMAL_CLEARING";
     let req = Inbound::new("POST", "/vobiz/events", &h, body);
     let d = fresh(r.admit(Mode::Events, &req, r.start()).await);
     let reply = d
         .ticket
-        .run(async { Outcome::Answer(StoredAnswer { status: 204, content_type: None, body: Bytes::new() }) })
+        .run(async {
+            Outcome::Answer(StoredAnswer {
+                status: 204,
+                content_type: None,
+                body: Bytes::new(),
+            })
+        })
         .await;
     assert_eq!(reply.status(), 200);
     let replay = responded(r.admit(Mode::Events, &req, r.start()).await);

@@ -20,7 +20,7 @@ pub const DEFAULT_LATE_GRACE: Duration = Duration::from_secs(30);
 /// The default bound on background (late and acknowledge-first) handlers.
 pub const DEFAULT_MAX_BACKGROUND: usize = 1024;
 
-type FailureCallback = Arc<dyn Fn(&BackgroundFailure) + Send + Sync>;
+pub(crate) type FailureCallback = Arc<dyn Fn(&BackgroundFailure) + Send + Sync>;
 
 /// Builds a [`Receiver`]; see [`Receiver::builder`].
 #[must_use]

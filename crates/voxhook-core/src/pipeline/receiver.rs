@@ -88,7 +88,6 @@ impl DeliveryMeta {
 
 /// The outcome of [`Receiver::admit`].
 #[derive(Debug)]
-#[non_exhaustive]
 pub enum Admission {
     /// A fresh delivery: run the handler with the event, then settle the ticket.
     Run(Admitted),
@@ -122,7 +121,7 @@ pub(crate) struct Inner {
     pub(crate) fail_open: bool,
     pub(crate) tracker: Tracker,
     pub(crate) stats: Stats,
-    pub(crate) on_background_failure: Option<Arc<dyn Fn(&BackgroundFailure) + Send + Sync>>,
+    pub(crate) on_background_failure: Option<super::builder::FailureCallback>,
 }
 
 /// A provider endpoint's receiving pipeline: built once, cheap to clone,

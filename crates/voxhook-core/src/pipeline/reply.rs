@@ -9,7 +9,6 @@ pub const REPLAYED_HEADER: &str = "voxhook-replayed";
 /// What an adapter sends back: an answer (the handler's, a stored one, or a
 /// fallback) or a rejection.
 #[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
 pub enum Reply {
     /// A 2xx (or a handler's own non-2xx) answer.
     Answer {

@@ -147,10 +147,13 @@ impl Ticket {
         mut fut: CatchUnwind<F>,
         slot: TrackerSlot,
     ) {
-        let inner = self.receiver.inner();
+        let receiver = self.receiver.clone();
+        let inner = receiver.inner();
         let lease = inner.budget + inner.late_grace;
-        // Renew at half the lease so a retry never finds a live handler's claim expired.
-        let mut renew = tokio::time::interval_at(Instant::now() + lease / 2, lease / 2);
+        // Renew at once (the claim's lease started when the request arrived,
+        // a budget ago), then at half the lease, so a retry never finds a live
+        // handler's claim expired.
+        let mut renew = tokio::time::interval(lease / 2);
         let result = loop {
             tokio::select! {
                 r = &mut fut => break r,
@@ -207,8 +210,12 @@ impl Ticket {
                         .await
                     {
                         Ok(true) => {}
-                        Ok(false) => tracing::warn!(target: "voxhook::dedup", key = %self.key, "claim was taken over before the handler finished"),
-                        Err(e) => tracing::warn!(target: "voxhook::dedup", key = %self.key, error = %e, "could not store the answer"),
+                        Ok(false) => {
+                            tracing::warn!(target: "voxhook::dedup", key = %self.key, "claim was taken over before the handler finished")
+                        }
+                        Err(e) => {
+                            tracing::warn!(target: "voxhook::dedup", key = %self.key, error = %e, "could not store the answer")
+                        }
                     }
                 }
                 Reply::answer(answer)
