@@ -200,18 +200,15 @@ fn verify_explains_a_wrong_url_and_a_stale_timestamp() {
         "POST /vobiz/answer HTTP/1.1\r\nHost: 10.0.0.5:3000\r\n{}\r\n\r\nCallUUID=abc&Event=StartApp",
         headers.trim_end().replace('\n', "\r\n")
     );
-    let (code, out) = run_stdin(
-        voxhook()
-            .args([
-                "verify",
-                "--provider",
-                "vobiz",
-                "--secret",
-                VOBIZ_AUTH_TOKEN,
-            ])
-            .args(["--url", "http://10.0.0.5:3000/vobiz/answer"]),
-        dump.as_bytes(),
-    );
+    let verify_vobiz = |secrets: &[&str], url: &str| {
+        let mut cmd = voxhook();
+        cmd.args(["verify", "--provider", "vobiz", "--url", url]);
+        for s in secrets {
+            cmd.args(["--secret", s]);
+        }
+        run_stdin(&mut cmd, dump.as_bytes())
+    };
+    let (code, out) = verify_vobiz(&[VOBIZ_AUTH_TOKEN], "http://10.0.0.5:3000/vobiz/answer");
     assert_eq!(code, 1, "{out}");
     assert!(
         out.contains("does not verify") && out.contains("signature_mismatch"),
@@ -221,19 +218,9 @@ fn verify_explains_a_wrong_url_and_a_stale_timestamp() {
         out.contains("tried URL http://10.0.0.5:3000/vobiz/answer"),
         "{out}"
     );
-    let (code, out) = run_stdin(
-        voxhook()
-            .args([
-                "verify",
-                "--provider",
-                "vobiz",
-                "--secret",
-                "old-token",
-                "--secret",
-                VOBIZ_AUTH_TOKEN,
-            ])
-            .args(["--url", "https://hooks.example.com/vobiz/answer"]),
-        dump.as_bytes(),
+    let (code, out) = verify_vobiz(
+        &["old-token", VOBIZ_AUTH_TOKEN],
+        "https://hooks.example.com/vobiz/answer",
     );
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("verifies: vobiz_v3 with secret #1"), "{out}");

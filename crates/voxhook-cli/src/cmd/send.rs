@@ -37,6 +37,7 @@ pub(crate) async fn run(args: SendArgs) -> anyhow::Result<Outcome> {
     let client = delivery::client(args.timeout)?;
     let style = Style::stdout();
     let (schedule, schedule_desc) = retry::schedule(provider);
+    let ids = sent_ids(&prepared);
     let mut attempt = 0usize;
     loop {
         let signed = prepared.sign(&args.url, secret)?;
@@ -45,7 +46,7 @@ pub(crate) async fn run(args: SendArgs) -> anyhow::Result<Outcome> {
             style.bold("→"),
             signed.method.as_str(),
             signed.url,
-            style.dim(&format!("{provider} {}", prepared.kind)),
+            style.dim(&format!("{provider} {}{ids}", prepared.kind)),
         );
         if args.verbose {
             print!("{}", describe_request(&signed));
@@ -88,6 +89,34 @@ pub(crate) async fn run(args: SendArgs) -> anyhow::Result<Outcome> {
             humantime::format_duration(round_ms(delay)),
         );
         tokio::time::sleep(delay).await;
+    }
+}
+
+/// The ids of the event as the core reads it (` call <id> from <n>`), or why it cannot be read.
+fn sent_ids(p: &crate::delivery::Prepared) -> String {
+    let parsed = match p.method {
+        crate::cli::Method::Get => {
+            voxhook_core::Event::parse_query(p.provider, &String::from_utf8_lossy(&p.payload))
+        }
+        crate::cli::Method::Post => {
+            voxhook_core::Event::parse(p.provider, p.content_type.as_deref(), &p.payload)
+        }
+    };
+    match parsed {
+        Ok(ev) => {
+            let mut s = String::new();
+            if let Some(id) = ev.call_id().or(ev.event_id()) {
+                let _ = write!(s, "  id {id}");
+            }
+            if let Some(from) = ev.from() {
+                let _ = write!(s, "  from {from}");
+            }
+            if ev.kind() != p.kind {
+                let _ = write!(s, "  (the core reads it as {})", ev.kind());
+            }
+            s
+        }
+        Err(e) => format!("  (the core cannot read this body: {e})"),
     }
 }
 

@@ -159,8 +159,14 @@ pub(crate) async fn run(args: VerifyArgs) -> anyhow::Result<Outcome> {
     let headers = captured.headers;
     let inbound = Inbound::new(&method, &target, &headers, &captured.body);
     let explanation = auth.explain(&inbound).await;
-    let shown_url = format!("{}{target}", base.as_deref().unwrap_or("(from Host)"));
-    println!("{} {method} {shown_url}", args.provider);
+    match &base {
+        Some(b) => println!("{} {method} {b}{target}", args.provider),
+        None => println!(
+            "{} {method} {target}  {}",
+            args.provider,
+            style.warn("(no --url: URL-signed schemes rebuild the URL from the Host header; pass --url with the public URL the provider called)")
+        ),
+    }
     let ok = match &explanation.result {
         Ok(v) => {
             println!(
