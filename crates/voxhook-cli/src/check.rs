@@ -1,5 +1,6 @@
 //! Judging an answer the way the provider would: status, deadline, VoxML.
 
+use std::sync::OnceLock;
 use std::time::Duration;
 
 use voxhook_core::Provider;
@@ -29,15 +30,41 @@ pub(crate) fn rejection_reason(body: &[u8]) -> Option<String> {
     )
 }
 
+/// The environment variable that scales provider deadlines (tests only; not in `--help`).
+const DEADLINE_SCALE_ENV: &str = "VOXHOOK_DEADLINE_SCALE";
+
+/// How long the provider waits for an answer (scaled by `VOXHOOK_DEADLINE_SCALE` when set,
+/// so tests need not wait whole seconds).
+pub(crate) fn deadline(provider: Provider) -> Duration {
+    static SCALE: OnceLock<f64> = OnceLock::new();
+    let scale = *SCALE.get_or_init(|| {
+        std::env::var(DEADLINE_SCALE_ENV)
+            .ok()
+            .and_then(|v| v.parse::<f64>().ok())
+            .filter(|v| v.is_finite() && *v > 0.0)
+            .unwrap_or(1.0)
+    });
+    provider.deadline().mul_f64(scale)
+}
+
+/// The deadline as people say it: `3 s`, `30 ms`.
+pub(crate) fn show_deadline(provider: Provider) -> String {
+    let d = deadline(provider);
+    if d.subsec_millis() == 0 && d.as_secs() > 0 {
+        format!("{} s", d.as_secs())
+    } else {
+        format!("{} ms", d.as_millis())
+    }
+}
+
 /// The deadline problem, if the answer came after the provider would have hung up.
 pub(crate) fn deadline_problem(provider: Provider, latency: Duration) -> Option<String> {
-    let deadline = provider.deadline();
-    (latency > deadline).then(|| {
+    (latency > deadline(provider)).then(|| {
         format!(
-            "{} would have timed out: answered in {:.2} s, the deadline is {} s",
+            "{} would have timed out: answered in {:.2} s, the deadline is {}",
             display_name(provider),
             latency.as_secs_f64(),
-            deadline.as_secs()
+            show_deadline(provider)
         )
     })
 }

@@ -507,3 +507,23 @@ fn tempdir(name: &str) -> std::path::PathBuf {
     std::fs::create_dir_all(&d).unwrap();
     d
 }
+
+#[test]
+fn a_late_answer_is_flagged_as_a_missed_deadline() {
+    let addr = start_receiver();
+    // Vobiz's 3 s deadline scaled to 30 ms; the receiver's slow route takes 200 ms.
+    let url = format!("http://{addr}/vobiz/slow");
+    let (code, out, _) = run(voxhook()
+        .args([
+            "send",
+            &url,
+            "--event",
+            "call.completed",
+            "--secret",
+            VOBIZ_AUTH_TOKEN,
+        ])
+        .env("VOXHOOK_DEADLINE_SCALE", "0.01"));
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("Vobiz would have timed out"), "{out}");
+    assert!(out.contains("the deadline is 30 ms"), "{out}");
+}

@@ -213,9 +213,9 @@ fn report(
     );
     out += &format!("status    {}\n", statuses.join("  "));
     let misses = format!(
-        "deadline misses: {} (over {} s, the {} deadline)",
+        "deadline misses: {} (over {}, the {} deadline)",
         stats.deadline_misses,
-        provider.deadline().as_secs(),
+        check::show_deadline(provider),
         display_name(provider)
     );
     out += &if stats.deadline_misses == 0 {

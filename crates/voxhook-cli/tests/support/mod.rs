@@ -27,6 +27,8 @@ enum Mode {
     Events,
     /// Answers 503 to the first two deliveries of each call, then 200 (retry tests).
     Flaky,
+    /// Answers 200 after 200 ms (deadline tests, with the deadline scaled down).
+    Slow,
 }
 
 struct Rx {
@@ -81,7 +83,11 @@ pub fn start_receiver() -> SocketAddr {
                     "/vobiz/events",
                     (Provider::Vobiz, Mode::Events, vobiz.clone()),
                 ),
-                ("/vobiz/flaky", (Provider::Vobiz, Mode::Flaky, vobiz)),
+                (
+                    "/vobiz/flaky",
+                    (Provider::Vobiz, Mode::Flaky, vobiz.clone()),
+                ),
+                ("/vobiz/slow", (Provider::Vobiz, Mode::Slow, vobiz)),
             ]);
             let state = Arc::new(Rx {
                 routes,
@@ -182,6 +188,10 @@ async fn handle(
             respond(StatusCode::OK, Some(ct), body)
         }
         Mode::Events => respond(StatusCode::OK, None, String::new()),
+        Mode::Slow => {
+            tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            respond(StatusCode::OK, None, String::new())
+        }
         Mode::Flaky => {
             let key = event.call_id().unwrap_or_default().to_string();
             let n = {
@@ -215,6 +225,7 @@ pub fn voxhook() -> Command {
         "VOBIZ_AUTH_TOKEN",
         "VOXHOOK_SECRET",
         "VOXHOOK_RETRY_SCALE",
+        "VOXHOOK_DEADLINE_SCALE",
     ] {
         cmd.env_remove(var);
     }
