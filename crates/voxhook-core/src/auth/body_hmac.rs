@@ -7,6 +7,7 @@ use hmac::Mac;
 
 use super::codec::{self, TagBuf};
 use super::context::{Env, Keys, Out};
+use super::secret::{HmacSha256, find_sha256};
 use super::{Auth, AuthError, IntoSecrets, Scheme, Verification};
 use crate::request::Inbound;
 
@@ -47,7 +48,7 @@ impl BodyHmac {
     pub fn new(header: &str, secrets: impl IntoSecrets) -> Self {
         BodyHmac {
             header: header.to_ascii_lowercase().into(),
-            keys: Keys::fixed(secrets.into_secrets()),
+            keys: secrets.into_source().0,
             encoding: SignatureEncoding::Auto,
         }
     }
@@ -97,13 +98,10 @@ impl BodyHmac {
             });
         };
         let secrets = env.secrets(&self.keys);
-        for (i, secret) in secrets.iter().enumerate() {
-            let mut mac = secret.hmac_sha256();
-            mac.update(req.body());
-            if codec::tag_eq(&mac.finalize().into_bytes(), got) {
-                out.note(scheme, || format!("secret #{i} matched"));
-                return Ok(Verification::new(scheme, i));
-            }
+        let feed = |mac: &mut HmacSha256| mac.update(req.body());
+        if let Some(i) = find_sha256(secrets, feed, |tag| codec::tag_eq(tag, got)) {
+            out.note(scheme, || format!("secret #{i} matched"));
+            return Ok(Verification::new(scheme, i));
         }
         out.note(scheme, || {
             format!(

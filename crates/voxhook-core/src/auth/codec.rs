@@ -51,6 +51,57 @@ pub(crate) fn tag_eq(computed: &[u8], received: &[u8]) -> bool {
     !computed.is_empty() && bool::from(computed.ct_eq(received))
 }
 
+/// Up to this many signatures per header are considered (rotation sends a few).
+pub(crate) const MAX_TAGS: usize = 8;
+
+/// The decoded signatures of one header, on the stack.
+pub(crate) struct Tags {
+    bufs: [TagBuf; MAX_TAGS],
+    lens: [usize; MAX_TAGS],
+    n: usize,
+}
+
+impl Tags {
+    pub(crate) fn new() -> Self {
+        Tags {
+            bufs: [[0; 64]; MAX_TAGS],
+            lens: [0; MAX_TAGS],
+            n: 0,
+        }
+    }
+
+    /// Decodes one more signature with `decode`; ignored when full or undecodable.
+    pub(crate) fn push(&mut self, decode: impl FnOnce(&mut TagBuf) -> Option<usize>) {
+        if let Some(buf) = self.bufs.get_mut(self.n)
+            && let Some(len) = decode(buf)
+        {
+            self.lens[self.n] = len;
+            self.n += 1;
+        }
+    }
+
+    pub(crate) fn push_base64(&mut self, value: &[u8]) {
+        self.push(|buf| base64_into(value, buf).map(<[u8]>::len));
+    }
+
+    pub(crate) fn push_hex(&mut self, value: &[u8]) {
+        self.push(|buf| hex_lower_into(value, buf).map(<[u8]>::len));
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.n == 0
+    }
+
+    /// Whether any signature equals `computed` (constant time per comparison).
+    pub(crate) fn contains(&self, computed: &[u8]) -> bool {
+        let mut hit = false;
+        for (buf, len) in self.bufs.iter().zip(self.lens).take(self.n) {
+            hit |= tag_eq(computed, &buf[..len]);
+        }
+        hit
+    }
+}
+
 /// Standard padded base64, for signing.
 pub(crate) fn base64_encode(bytes: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode(bytes)

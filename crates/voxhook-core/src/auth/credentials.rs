@@ -6,6 +6,7 @@
 
 use std::sync::Arc;
 
+use base64::Engine;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
@@ -14,25 +15,67 @@ use super::{AuthError, Scheme, Secret, Verification};
 use crate::error::Challenge;
 use crate::request::Inbound;
 
-/// Index of the secret whose digest equals SHA-256(`presented`).
-fn match_digest(secrets: &[Secret], presented: &[u8]) -> Option<usize> {
-    let d: [u8; 32] = Sha256::digest(presented).into();
-    secrets
-        .iter()
-        .position(|s| bool::from(s.digest().ct_eq(&d)))
+/// What a request presented, before comparing it.
+enum Presented<'a> {
+    /// Nothing; the note says what was looked for.
+    Missing(String),
+    /// Something that cannot be a credential of this scheme.
+    Unreadable(&'static str),
+    Value(&'a [u8]),
 }
 
-/// `Authorization: <scheme> <credentials>` with the scheme matched case-insensitively.
-fn authorization<'a>(req: &Inbound<'a>, scheme: &str) -> Option<Result<&'a [u8], ()>> {
-    let v = req.headers().first("authorization")?.trim_ascii();
+/// Compares `presented` with the secrets and words the outcome.
+fn verdict(
+    scheme: Scheme,
+    challenge: Challenge,
+    presented: Presented<'_>,
+    secrets: &[Secret],
+    out: &mut Out,
+) -> Result<Verification, AuthError> {
+    let value = match presented {
+        Presented::Missing(what) => {
+            out.note(scheme, || what);
+            return Err(AuthError::MissingCredentials { scheme, challenge });
+        }
+        Presented::Unreadable(why) => {
+            out.note(scheme, || why.into());
+            return Err(AuthError::InvalidCredentials { scheme, challenge });
+        }
+        Presented::Value(v) => v,
+    };
+    let d: [u8; 32] = Sha256::digest(value).into();
+    match secrets
+        .iter()
+        .position(|s| bool::from(s.digest().ct_eq(&d)))
+    {
+        Some(i) => {
+            out.note(scheme, || format!("credential #{i} matched"));
+            Ok(Verification::new(scheme, i))
+        }
+        None => {
+            out.note(scheme, || {
+                format!("matches none of {} configured credentials", secrets.len())
+            });
+            Err(AuthError::InvalidCredentials { scheme, challenge })
+        }
+    }
+}
+
+/// The credentials of `Authorization: <auth_scheme> <credentials>` (scheme
+/// matched case-insensitively).
+fn authorization<'a>(req: &Inbound<'a>, auth_scheme: &str) -> Presented<'a> {
+    let Some(v) = req.headers().first("authorization") else {
+        return Presented::Missing("no Authorization header".into());
+    };
+    let v = v.trim_ascii();
     let (name, rest) = match v.iter().position(|b| *b == b' ') {
         Some(i) => (&v[..i], v[i + 1..].trim_ascii()),
         None => (v, &b""[..]),
     };
-    if !name.eq_ignore_ascii_case(scheme.as_bytes()) || rest.is_empty() {
-        return Some(Err(()));
+    if !name.eq_ignore_ascii_case(auth_scheme.as_bytes()) || rest.is_empty() {
+        return Presented::Unreadable("Authorization has another scheme or no credentials");
     }
-    Some(Ok(rest))
+    Presented::Value(rest)
 }
 
 /// `Authorization: Bearer <token>`; several tokens accepted at once.
@@ -48,40 +91,9 @@ impl Bearer {
         env: &Env,
         out: &mut Out,
     ) -> Result<Verification, AuthError> {
-        let fail = |missing: bool| {
-            let (scheme, challenge) = (Scheme::Bearer, Challenge::Bearer);
-            if missing {
-                AuthError::MissingCredentials { scheme, challenge }
-            } else {
-                AuthError::InvalidCredentials { scheme, challenge }
-            }
-        };
-        let token = match authorization(req, "bearer") {
-            None => {
-                out.note(Scheme::Bearer, || "no Authorization header".into());
-                return Err(fail(true));
-            }
-            Some(Err(())) => {
-                out.note(Scheme::Bearer, || {
-                    "Authorization is not `Bearer <token>`".into()
-                });
-                return Err(fail(false));
-            }
-            Some(Ok(t)) => t,
-        };
+        let presented = authorization(req, "bearer");
         let secrets = env.secrets(&self.keys);
-        match match_digest(secrets, token) {
-            Some(i) => {
-                out.note(Scheme::Bearer, || format!("token #{i} matched"));
-                Ok(Verification::new(Scheme::Bearer, i))
-            }
-            None => {
-                out.note(Scheme::Bearer, || {
-                    format!("the token matches none of {} configured", secrets.len())
-                });
-                Err(fail(false))
-            }
-        }
+        verdict(Scheme::Bearer, Challenge::Bearer, presented, secrets, out)
     }
 }
 
@@ -99,59 +111,19 @@ impl Basic {
         env: &Env,
         out: &mut Out,
     ) -> Result<Verification, AuthError> {
-        let fail = |missing: bool| {
-            let (scheme, challenge) = (Scheme::Basic, Challenge::Basic);
-            if missing {
-                AuthError::MissingCredentials { scheme, challenge }
-            } else {
-                AuthError::InvalidCredentials { scheme, challenge }
-            }
-        };
-        let encoded = match authorization(req, "basic") {
-            None => {
-                out.note(Scheme::Basic, || "no Authorization header".into());
-                return Err(fail(true));
-            }
-            Some(Err(())) => {
-                out.note(Scheme::Basic, || {
-                    "Authorization is not `Basic <credentials>`".into()
-                });
-                return Err(fail(false));
-            }
-            Some(Ok(t)) => t,
-        };
         let mut buf = [0u8; 512];
-        let decoded = if encoded.len() <= 680 {
-            base64::Engine::decode_slice(
-                &base64::engine::general_purpose::STANDARD,
-                encoded,
-                &mut buf,
-            )
-            .ok()
-            .and_then(|n| buf.get(..n))
-        } else {
-            None
-        };
-        let Some(decoded) = decoded else {
-            out.note(Scheme::Basic, || "the credentials are not base64".into());
-            return Err(fail(false));
+        let presented = match authorization(req, "basic") {
+            Presented::Value(encoded) if encoded.len() <= 680 => {
+                match base64::engine::general_purpose::STANDARD.decode_slice(encoded, &mut buf) {
+                    Ok(n) => Presented::Value(&buf[..n]),
+                    Err(_) => Presented::Unreadable("the Basic credentials are not base64"),
+                }
+            }
+            Presented::Value(_) => Presented::Unreadable("the Basic credentials are too long"),
+            other => other,
         };
         let secrets = env.secrets(&self.keys);
-        match match_digest(secrets, decoded) {
-            Some(i) => {
-                out.note(Scheme::Basic, || format!("user/password pair #{i} matched"));
-                Ok(Verification::new(Scheme::Basic, i))
-            }
-            None => {
-                out.note(Scheme::Basic, || {
-                    format!(
-                        "the credentials match none of {} configured pairs",
-                        secrets.len()
-                    )
-                });
-                Err(fail(false))
-            }
-        }
+        verdict(Scheme::Basic, Challenge::Basic, presented, secrets, out)
     }
 }
 
@@ -169,23 +141,11 @@ impl ApiKey {
         env: &Env,
         out: &mut Out,
     ) -> Result<Verification, AuthError> {
-        let (scheme, challenge) = (Scheme::ApiKey, Challenge::None);
-        let Some(value) = req.headers().first(&self.header) else {
-            out.note(scheme, || format!("no `{}` header", self.header));
-            return Err(AuthError::MissingCredentials { scheme, challenge });
+        let presented = match req.headers().first(&self.header) {
+            Some(v) => Presented::Value(v.trim_ascii()),
+            None => Presented::Missing(format!("no `{}` header", self.header)),
         };
         let secrets = env.secrets(&self.keys);
-        match match_digest(secrets, value.trim_ascii()) {
-            Some(i) => {
-                out.note(scheme, || format!("key #{i} matched"));
-                Ok(Verification::new(scheme, i))
-            }
-            None => {
-                out.note(scheme, || {
-                    format!("`{}` matches none of {} keys", self.header, secrets.len())
-                });
-                Err(AuthError::InvalidCredentials { scheme, challenge })
-            }
-        }
+        verdict(Scheme::ApiKey, Challenge::None, presented, secrets, out)
     }
 }

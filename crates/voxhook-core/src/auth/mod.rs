@@ -53,16 +53,21 @@ mod explain;
 mod ip;
 mod nonce_url;
 mod outcome;
+mod params;
 mod replay;
 mod resolver;
 mod secret;
 pub mod sign;
+mod standard;
 mod timestamped;
+mod twilio;
 mod url;
 mod window;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod vectors;
 
 use std::future::Future;
 use std::sync::Arc;
@@ -78,15 +83,16 @@ pub use nonce_url::NonceSignature;
 pub use outcome::{Scheme, Verification};
 pub use replay::{MemoryNonceStore, NonceFuture, NonceStore, NonceStoreError};
 pub use resolver::{FnResolver, ResolveError, ResolveFuture, SecretResolver};
-pub use secret::{IntoSecrets, Secret};
+pub use secret::{IntoSecrets, Secret, SecretSource};
+pub use standard::StandardWebhooks;
 pub use timestamped::TimestampedHex;
+pub use twilio::Twilio;
 pub use window::Tolerance;
 
 use crate::error::ConfigError;
 use crate::request::Inbound;
 use context::{Env, Keys, Out};
 use credentials::{ApiKey, Basic, Bearer};
-use nonce_url::Family;
 
 /// How a route authenticates its webhooks: one scheme, or several combined.
 /// Cheap to clone (an `Arc`).
@@ -116,6 +122,8 @@ pub(crate) enum Node {
     Timestamped(TimestampedHex),
     BodyHmac(BodyHmac),
     NonceUrl(NonceSignature),
+    Standard(StandardWebhooks),
+    Twilio(Twilio),
     Ip(IpAllowlist),
     Any(Vec<Node>),
     All(Vec<Node>),
@@ -141,6 +149,8 @@ impl Node {
             Node::ApiKey(a) => empty(&a.keys),
             Node::Timestamped(t) => empty(&t.keys),
             Node::BodyHmac(b) => empty(&b.keys),
+            Node::Standard(s) => empty(&s.keys),
+            Node::Twilio(t) => empty(&t.keys),
             Node::NonceUrl(n) => empty(&n.keys).or_else(|| n.parent.as_ref().and_then(empty)),
             Node::None | Node::Ip(_) => None,
         }
@@ -154,6 +164,8 @@ impl Node {
             Node::ApiKey(a) => f(&a.keys),
             Node::Timestamped(t) => f(&t.keys),
             Node::BodyHmac(b) => f(&b.keys),
+            Node::Standard(s) => f(&s.keys),
+            Node::Twilio(t) => f(&t.keys),
             Node::NonceUrl(n) => {
                 f(&n.keys);
                 if let Some(p) = &n.parent {
@@ -191,6 +203,8 @@ impl Node {
             Node::Timestamped(t) => t.check(req, env, out),
             Node::BodyHmac(b) => b.check(req, env, out),
             Node::NonceUrl(n) => n.check(req, env, out),
+            Node::Standard(s) => s.check(req, env, out),
+            Node::Twilio(t) => t.check(req, env, out),
             Node::Ip(i) => i.check(req, out),
             Node::Invalid(e) => Err(AuthError::Misconfigured(e.clone())),
             Node::Any(alts) => {
@@ -271,7 +285,7 @@ impl Auth {
     /// Missing or wrong: 401 with `WWW-Authenticate: Bearer realm="voxhook"`.
     pub fn bearer(tokens: impl IntoSecrets) -> Self {
         Auth::leaf(Node::Bearer(Bearer {
-            keys: Keys::fixed(tokens.into_secrets()),
+            keys: tokens.into_source().0,
         }))
     }
 
@@ -313,7 +327,7 @@ impl Auth {
     pub fn api_key(header: &str, keys: impl IntoSecrets) -> Self {
         Auth::leaf(Node::ApiKey(ApiKey {
             header: header.to_ascii_lowercase().into(),
-            keys: Keys::fixed(keys.into_secrets()),
+            keys: keys.into_source().0,
         }))
     }
 
@@ -361,7 +375,7 @@ impl Auth {
     /// (`whsec_` prefix included) is the HMAC key. The request is accepted
     /// when at least one present header verifies.
     pub fn voxpria(secrets: impl IntoSecrets) -> Self {
-        let secrets = secrets.into_secrets();
+        let secrets = secrets.into_source();
         Auth::from(TimestampedHex::new("x-webhook-signature", secrets.clone())).or(BodyHmac::new(
             "x-voxpria-signature",
             secrets,
@@ -379,14 +393,30 @@ impl Auth {
         NonceSignature::vobiz(tokens).into()
     }
 
-    /// Vobiz with the token(s) looked up per request (sub-accounts, hot rotation).
-    pub fn vobiz_resolved(resolver: Arc<dyn SecretResolver>) -> Self {
-        NonceSignature::with_keys(Family::Vobiz, Keys::Resolver(resolver)).into()
+    /// Standard Webhooks (`webhook-*` or `svix-*` headers) with `whsec_`
+    /// secret(s); the verified `webhook-id` becomes
+    /// [`Verification::delivery_id`]. An invalid secret is kept as a
+    /// configuration error (see [`Auth::validate`]); use
+    /// [`StandardWebhooks::new`] to get it at once.
+    pub fn standard_webhooks<'s>(secrets: impl IntoIterator<Item = &'s str>) -> Self {
+        match StandardWebhooks::new(secrets) {
+            Ok(s) => s.into(),
+            Err(e) => Self::invalid(e),
+        }
     }
 
-    /// Plivo `X-Plivo-Signature-V2` (URL + nonce), with the replay guard.
-    pub fn plivo_v2(tokens: impl IntoSecrets) -> Self {
-        NonceSignature::plivo_v2(tokens).into()
+    /// Twilio-style `X-Twilio-Signature` (HMAC-SHA1 of URL and sorted params;
+    /// JSON bodies through `bodySHA256`, always checked). Set the public URL
+    /// with [`Auth::public_url`].
+    pub fn twilio(tokens: impl IntoSecrets) -> Self {
+        Twilio::new(tokens).into()
+    }
+
+    /// Plivo `X-Plivo-Signature-V3` (URL with sorted query and POST params +
+    /// nonce, several comma-separated signatures) or `-V2` (URL + nonce), with
+    /// the replay guard. Set the public URL with [`Auth::public_url`].
+    pub fn plivo(tokens: impl IntoSecrets) -> Self {
+        NonceSignature::plivo(tokens).into()
     }
 
     /// Accepts a request when any of `alternatives` accepts it (first match
@@ -437,10 +467,10 @@ impl Auth {
     pub fn public_url(self, url: &str) -> Result<Self, ConfigError> {
         self.validate()?;
         let base = Arc::new(url::PublicBase::parse(url)?);
-        Ok(self.map(|n| {
-            if let Node::NonceUrl(s) = n {
-                s.url.base = Some(base.clone());
-            }
+        Ok(self.map(|n| match n {
+            Node::NonceUrl(s) => s.url.base = Some(base.clone()),
+            Node::Twilio(t) => t.url.base = Some(base.clone()),
+            _ => {}
         }))
     }
 
@@ -461,6 +491,7 @@ impl Auth {
         let proxies = ip::TrustedProxies(ip::parse_nets(ranges)?);
         Ok(self.map(|n| match n {
             Node::NonceUrl(s) => s.url.proxies = proxies.clone(),
+            Node::Twilio(t) => t.url.proxies = proxies.clone(),
             Node::Ip(i) => i.proxies = proxies.clone(),
             _ => {}
         }))
@@ -468,10 +499,10 @@ impl Auth {
 
     /// Uses `clock` for timestamp windows (tests, tools).
     pub fn clock(self, clock: Arc<dyn Clock>) -> Self {
-        self.map(|n| {
-            if let Node::Timestamped(t) = n {
-                t.clock = clock.clone();
-            }
+        self.map(|n| match n {
+            Node::Timestamped(t) => t.clock = clock.clone(),
+            Node::Standard(s) => s.clock = clock.clone(),
+            _ => {}
         })
     }
 

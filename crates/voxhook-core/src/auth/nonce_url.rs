@@ -1,9 +1,11 @@
-//! URL + nonce signatures: Vobiz V2/V3 (and their `-MA-` variants keyed with
-//! the parent account's token) and Plivo V2.
+//! URL + nonce signatures: Vobiz V2/V3 and Plivo V2/V3 (and their `-MA-` /
+//! `-Ma-` variants keyed with the parent account's token).
 //!
 //! `V2 = base64(HMAC-SHA256(token, url + nonce))`,
-//! `V3 = base64(HMAC-SHA256(token, url + "." + nonce))`, where `url` is the
-//! public URL without query or fragment. The body and the time are not
+//! Vobiz `V3 = base64(HMAC-SHA256(token, url + "." + nonce))`, where `url` is
+//! the public URL without query or fragment; Plivo V3 appends the sorted query
+//! and sorted POST parameters to the URL first (and may send several
+//! comma-separated signatures). The body and the time are not
 //! signed, so a replay guard rejects a nonce seen within the window (default
 //! 10 minutes); only nonces of verified pairs are recorded.
 
@@ -12,11 +14,14 @@ use std::time::Duration;
 
 use hmac::Mac;
 
-use super::codec::{self, TagBuf};
+use super::codec::Tags;
 use super::context::{Env, Keys, Out, PendingNonce};
+use super::params;
 use super::replay::{MemoryNonceStore, NonceStore};
+use super::secret::{HmacSha256, find_sha256};
 use super::url::UrlPolicy;
-use super::{Auth, AuthError, IntoSecrets, Scheme, Verification};
+use super::url::{SignedUrl, UrlSource};
+use super::{Auth, AuthError, IntoSecrets, Scheme, Secret, Verification};
 use crate::request::Inbound;
 
 /// Which provider's headers to read.
@@ -33,62 +38,108 @@ struct Pair {
     nonce: &'static str,
     /// `"."` for V3, `""` for V2.
     separator: &'static [u8],
+    /// Keyed with the parent (main) account's token.
     parent: bool,
+    /// Plivo V3: the sorted query and POST params follow the URL.
+    sorted_params: bool,
 }
 
+const fn pair(
+    scheme: Scheme,
+    signature: &'static str,
+    nonce: &'static str,
+    v3: bool,
+    parent: bool,
+    sorted_params: bool,
+) -> Pair {
+    Pair {
+        scheme,
+        signature,
+        nonce,
+        separator: if v3 { b"." } else { b"" },
+        parent,
+        sorted_params,
+    }
+}
+
+const VOBIZ_V3_NONCE: &str = "x-vobiz-signature-v3-nonce";
+const VOBIZ_V2_NONCE: &str = "x-vobiz-signature-v2-nonce";
+const PLIVO_V3_NONCE: &str = "x-plivo-signature-v3-nonce";
+const PLIVO_V2_NONCE: &str = "x-plivo-signature-v2-nonce";
+
+// The `-MA-` headers reuse the nonce of their version (no separate MA nonce).
 const VOBIZ: &[Pair] = &[
-    Pair {
-        scheme: Scheme::VobizV3,
-        signature: "x-vobiz-signature-v3",
-        nonce: "x-vobiz-signature-v3-nonce",
-        separator: b".",
-        parent: false,
-    },
-    Pair {
-        scheme: Scheme::VobizMaV3,
-        signature: "x-vobiz-signature-ma-v3",
-        nonce: "x-vobiz-signature-v3-nonce",
-        separator: b".",
-        parent: true,
-    },
-    Pair {
-        scheme: Scheme::VobizV2,
-        signature: "x-vobiz-signature-v2",
-        nonce: "x-vobiz-signature-v2-nonce",
-        separator: b"",
-        parent: false,
-    },
-    Pair {
-        scheme: Scheme::VobizMaV2,
-        signature: "x-vobiz-signature-ma-v2",
-        nonce: "x-vobiz-signature-v2-nonce",
-        separator: b"",
-        parent: true,
-    },
+    pair(
+        Scheme::VobizV3,
+        "x-vobiz-signature-v3",
+        VOBIZ_V3_NONCE,
+        true,
+        false,
+        false,
+    ),
+    pair(
+        Scheme::VobizMaV3,
+        "x-vobiz-signature-ma-v3",
+        VOBIZ_V3_NONCE,
+        true,
+        true,
+        false,
+    ),
+    pair(
+        Scheme::VobizV2,
+        "x-vobiz-signature-v2",
+        VOBIZ_V2_NONCE,
+        false,
+        false,
+        false,
+    ),
+    pair(
+        Scheme::VobizMaV2,
+        "x-vobiz-signature-ma-v2",
+        VOBIZ_V2_NONCE,
+        false,
+        true,
+        false,
+    ),
 ];
 
 const PLIVO: &[Pair] = &[
-    Pair {
-        scheme: Scheme::PlivoV2,
-        signature: "x-plivo-signature-v2",
-        nonce: "x-plivo-signature-v2-nonce",
-        separator: b"",
-        parent: false,
-    },
-    Pair {
-        scheme: Scheme::PlivoMaV2,
-        signature: "x-plivo-signature-ma-v2",
-        nonce: "x-plivo-signature-v2-nonce",
-        separator: b"",
-        parent: true,
-    },
+    pair(
+        Scheme::PlivoV3,
+        "x-plivo-signature-v3",
+        PLIVO_V3_NONCE,
+        true,
+        false,
+        true,
+    ),
+    pair(
+        Scheme::PlivoMaV3,
+        "x-plivo-signature-ma-v3",
+        PLIVO_V3_NONCE,
+        true,
+        true,
+        true,
+    ),
+    pair(
+        Scheme::PlivoV2,
+        "x-plivo-signature-v2",
+        PLIVO_V2_NONCE,
+        false,
+        false,
+        false,
+    ),
+    pair(
+        Scheme::PlivoMaV2,
+        "x-plivo-signature-ma-v2",
+        PLIVO_V2_NONCE,
+        false,
+        true,
+        false,
+    ),
 ];
 
 /// Nonces longer than this are refused as malformed (providers send 20 digits).
 pub(crate) const MAX_NONCE: usize = 128;
-
-/// Up to this many comma-separated signatures per header are considered.
-const MAX_SIGS: usize = 4;
 
 /// The replay guard: a nonce store and a window.
 #[derive(Debug, Clone)]
@@ -131,12 +182,12 @@ pub struct NonceSignature {
 impl NonceSignature {
     /// Vobiz `X-Vobiz-Signature-V3` / `-V2` with the account auth token(s).
     pub fn vobiz(tokens: impl IntoSecrets) -> Self {
-        Self::with_keys(Family::Vobiz, Keys::fixed(tokens.into_secrets()))
+        Self::with_keys(Family::Vobiz, tokens.into_source().0)
     }
 
-    /// Plivo `X-Plivo-Signature-V2` with the auth token(s).
-    pub fn plivo_v2(tokens: impl IntoSecrets) -> Self {
-        Self::with_keys(Family::Plivo, Keys::fixed(tokens.into_secrets()))
+    /// Plivo `X-Plivo-Signature-V3` / `-V2` with the auth token(s).
+    pub fn plivo(tokens: impl IntoSecrets) -> Self {
+        Self::with_keys(Family::Plivo, tokens.into_source().0)
     }
 
     pub(crate) fn with_keys(family: Family, keys: Keys) -> Self {
@@ -151,7 +202,7 @@ impl NonceSignature {
 
     /// Also accepts the main-account (`-MA-` / `-Ma-`) headers, keyed with the parent's token(s).
     pub fn parent_token(mut self, tokens: impl IntoSecrets) -> Self {
-        self.parent = Some(Keys::fixed(tokens.into_secrets()));
+        self.parent = Some(tokens.into_source().0);
         self
     }
 
@@ -177,6 +228,7 @@ impl NonceSignature {
     ) -> Result<Verification, AuthError> {
         let h = req.headers();
         let resolved = self.url.resolve(req);
+        let mut suffix: Option<String> = None;
         let mut first: Option<Verification> = None;
         let mut worst: Option<AuthError> = None;
         let mut present = false;
@@ -200,7 +252,16 @@ impl NonceSignature {
             } else {
                 &self.keys
             };
-            let result = self.check_pair(pair, value, req, resolved, env.secrets(keys), out);
+            let suffix = if pair.sorted_params {
+                suffix.get_or_insert_with(|| {
+                    let form = params::is_form(req.content_type()).then(|| req.body());
+                    params::plivo_v3_suffix(req.method(), req.query(), form)
+                })
+            } else {
+                ""
+            };
+            let result =
+                self.check_pair(pair, value, suffix, req, resolved, env.secrets(keys), out);
             match result {
                 Ok((v, nonce)) => {
                     if let Some(guard) = &self.replay {
@@ -237,13 +298,15 @@ impl NonceSignature {
         }
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn check_pair<'r>(
         &self,
         pair: &Pair,
         value: &[u8],
+        suffix: &str,
         req: &Inbound<'r>,
-        resolved: Option<(super::url::SignedUrl<'_>, super::url::UrlSource)>,
-        secrets: &[super::Secret],
+        resolved: Option<(SignedUrl<'_>, UrlSource)>,
+        secrets: &[Secret],
         out: &mut Out,
     ) -> Result<(Verification, &'r str), AuthError> {
         let scheme = pair.scheme;
@@ -267,16 +330,11 @@ impl NonceSignature {
         {
             return Err(malformed("the nonce is empty, too long or not printable"));
         }
-        let mut bufs: [TagBuf; MAX_SIGS] = [[0; 64]; MAX_SIGS];
-        let mut lens = [0usize; MAX_SIGS];
-        let mut n = 0;
-        for part in value.split(|b| *b == b',').take(MAX_SIGS) {
-            if let Some(tag) = codec::base64_into(part, &mut bufs[n]) {
-                lens[n] = tag.len();
-                n += 1;
-            }
+        let mut tags = Tags::new();
+        for part in value.split(|b| *b == b',') {
+            tags.push_base64(part);
         }
-        if n == 0 {
+        if tags.is_empty() {
             out.note(scheme, || format!("`{}` is not base64", pair.signature));
             return Err(malformed("the signature is not base64"));
         }
@@ -287,27 +345,25 @@ impl NonceSignature {
             return Err(AuthError::SignatureMismatch { scheme });
         };
         for variant in url.variants().into_iter().flatten() {
-            for (i, secret) in secrets.iter().enumerate() {
-                let mut mac = secret.hmac_sha256();
-                variant.feed(&mut mac, false);
+            let feed = |mac: &mut HmacSha256| {
+                variant.feed(mac, false);
+                mac.update(suffix.as_bytes());
                 mac.update(pair.separator);
                 mac.update(nonce.as_bytes());
-                let tag = mac.finalize().into_bytes();
-                let hit = (0..n).any(|k| codec::tag_eq(&tag, &bufs[k][..lens[k]]));
-                if hit {
-                    tracing::debug!(scheme = %scheme, url = %variant.display(false), "URL variant matched");
-                    out.note(scheme, || {
-                        format!(
-                            "secret #{i} matched URL {} (from {source})",
-                            variant.display(false)
-                        )
-                    });
-                    return Ok((Verification::new(scheme, i), nonce));
-                }
+            };
+            if let Some(i) = find_sha256(secrets, feed, |tag| tags.contains(tag)) {
+                tracing::debug!(scheme = %scheme, url = %variant.display(false), "URL variant matched");
+                out.note(scheme, || {
+                    format!(
+                        "secret #{i} matched URL {}{suffix} (from {source})",
+                        variant.display(false)
+                    )
+                });
+                return Ok((Verification::new(scheme, i), nonce));
             }
             out.note(scheme, || {
                 format!(
-                    "tried URL {} (from {source}) with {} secrets: no match",
+                    "tried URL {}{suffix} (from {source}) with {} secrets: no match",
                     variant.display(false),
                     secrets.len()
                 )

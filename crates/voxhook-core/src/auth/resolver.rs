@@ -40,7 +40,7 @@ impl std::error::Error for ResolveError {}
 /// refreshed elsewhere).
 ///
 /// ```
-/// use voxhook_core::auth::{Auth, FnResolver, Secret};
+/// use voxhook_core::auth::{Auth, FnResolver, Secret, SecretSource};
 /// use std::sync::Arc;
 ///
 /// let tenants = Arc::new(std::collections::HashMap::from([
@@ -49,7 +49,7 @@ impl std::error::Error for ResolveError {}
 /// let resolver = FnResolver::new(move |req| {
 ///     Ok(tenants.get(req.path()).cloned().into_iter().collect())
 /// });
-/// let auth = Auth::vobiz_resolved(Arc::new(resolver));
+/// let auth = Auth::vobiz(SecretSource::resolver(Arc::new(resolver)));
 /// assert!(auth.validate().is_ok());
 /// ```
 pub struct FnResolver<F> {

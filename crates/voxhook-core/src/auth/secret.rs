@@ -7,6 +7,9 @@ use hmac::{Hmac, Mac};
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
 
+use super::context::Keys;
+use super::resolver::SecretResolver;
+
 pub(crate) type HmacSha256 = Hmac<Sha256>;
 pub(crate) type HmacSha1 = Hmac<Sha1>;
 
@@ -30,7 +33,6 @@ pub struct Secret {
 struct Inner {
     bytes: Box<[u8]>,
     sha256: OnceLock<HmacSha256>,
-    #[allow(dead_code)] // read by the Twilio scheme, next
     sha1: OnceLock<HmacSha1>,
     digest: OnceLock<[u8; 32]>,
 }
@@ -70,7 +72,6 @@ impl Secret {
     }
 
     /// A fresh HMAC-SHA1 state keyed with this secret.
-    #[allow(dead_code)]
     pub(crate) fn hmac_sha1(&self) -> HmacSha1 {
         self.inner
             .sha1
@@ -87,6 +88,33 @@ impl Secret {
             .digest
             .get_or_init(|| Sha256::digest(&self.inner.bytes).into())
     }
+}
+
+/// The index of the first secret whose HMAC-SHA256 over what `feed` writes
+/// satisfies `matches`.
+pub(crate) fn find_sha256(
+    secrets: &[Secret],
+    feed: impl Fn(&mut HmacSha256),
+    matches: impl Fn(&[u8]) -> bool,
+) -> Option<usize> {
+    secrets.iter().position(|s| {
+        let mut mac = s.hmac_sha256();
+        feed(&mut mac);
+        matches(&mac.finalize().into_bytes())
+    })
+}
+
+/// Like [`find_sha256`] with HMAC-SHA1 (Twilio).
+pub(crate) fn find_sha1(
+    secrets: &[Secret],
+    feed: impl Fn(&mut HmacSha1),
+    matches: impl Fn(&[u8]) -> bool,
+) -> Option<usize> {
+    secrets.iter().position(|s| {
+        let mut mac = s.hmac_sha1();
+        feed(&mut mac);
+        matches(&mac.finalize().into_bytes())
+    })
 }
 
 impl fmt::Debug for Secret {
@@ -125,36 +153,70 @@ impl From<Vec<u8>> for Secret {
     }
 }
 
-/// One or several secrets, accepted at once (for rotation: old and new).
+/// Where a scheme's secrets come from: values fixed at build time (one or
+/// several, for rotation) or a [`SecretResolver`] asked per request.
 ///
-/// Implemented for one secret (`&str`, `String`, [`Secret`]) and for arrays,
-/// slices and vectors of them; the order gives [`Verification::secret_index`](super::Verification).
+/// ```
+/// use std::sync::Arc;
+/// use voxhook_core::auth::{Auth, FnResolver, Secret, SecretSource};
+///
+/// let fixed = Auth::bearer(["old-token", "new-token"]);
+/// let resolver = FnResolver::new(|_req| Ok(vec![Secret::new("from-vault")]));
+/// let resolved = Auth::bearer(SecretSource::resolver(Arc::new(resolver)));
+/// assert!(fixed.validate().is_ok() && resolved.validate().is_ok());
+/// ```
+#[derive(Debug, Clone)]
+pub struct SecretSource(pub(crate) Keys);
+
+impl SecretSource {
+    /// Secrets looked up per request by `resolver`.
+    pub fn resolver(resolver: Arc<dyn SecretResolver>) -> Self {
+        SecretSource(Keys::Resolver(resolver))
+    }
+
+    /// Secrets fixed now.
+    pub fn fixed(secrets: Vec<Secret>) -> Self {
+        SecretSource(Keys::fixed(secrets))
+    }
+}
+
+/// One or several secrets (for rotation: old and new), or a resolver.
+///
+/// Implemented for one secret (`&str`, `String`, [`Secret`]), for arrays,
+/// slices and vectors of them, and for [`SecretSource`]; the order gives
+/// [`Verification::secret_index`](super::Verification).
 pub trait IntoSecrets {
-    /// The secrets, in order.
-    fn into_secrets(self) -> Vec<Secret>;
+    /// The source of the secrets.
+    fn into_source(self) -> SecretSource;
+}
+
+impl IntoSecrets for SecretSource {
+    fn into_source(self) -> SecretSource {
+        self
+    }
 }
 
 impl<T: Into<Secret>> IntoSecrets for T {
-    fn into_secrets(self) -> Vec<Secret> {
-        vec![self.into()]
+    fn into_source(self) -> SecretSource {
+        SecretSource::fixed(vec![self.into()])
     }
 }
 
 impl<T: Into<Secret>> IntoSecrets for Vec<T> {
-    fn into_secrets(self) -> Vec<Secret> {
-        self.into_iter().map(Into::into).collect()
+    fn into_source(self) -> SecretSource {
+        SecretSource::fixed(self.into_iter().map(Into::into).collect())
     }
 }
 
 impl<T: Into<Secret>, const N: usize> IntoSecrets for [T; N] {
-    fn into_secrets(self) -> Vec<Secret> {
-        self.into_iter().map(Into::into).collect()
+    fn into_source(self) -> SecretSource {
+        SecretSource::fixed(self.into_iter().map(Into::into).collect())
     }
 }
 
 impl<T: Into<Secret> + Clone> IntoSecrets for &[T] {
-    fn into_secrets(self) -> Vec<Secret> {
-        self.iter().cloned().map(Into::into).collect()
+    fn into_source(self) -> SecretSource {
+        SecretSource::fixed(self.iter().cloned().map(Into::into).collect())
     }
 }
 
@@ -172,10 +234,11 @@ mod tests {
 
     #[test]
     fn into_secrets_keeps_order() {
-        let v = ["old", "new"].into_secrets();
+        let Keys::Static(v) = ["old", "new"].into_source().0 else {
+            panic!("fixed")
+        };
         assert_eq!(v.len(), 2);
         assert_eq!(v[1].expose(), b"new");
-        assert_eq!("one".into_secrets().len(), 1);
     }
 
     #[test]

@@ -21,6 +21,7 @@ use hmac::Mac;
 use sha2::{Digest, Sha256};
 
 use super::codec::base64_encode;
+use super::params;
 use super::{Clock, Secret, SystemClock};
 use crate::error::ConfigError;
 use crate::event::Provider;
@@ -199,6 +200,92 @@ pub fn vobiz_v3(token: &str, url: &str, nonce: &str) -> String {
         token.as_bytes(),
         &[base_url(url).as_bytes(), b".", nonce.as_bytes()],
     ))
+}
+
+/// Standard Webhooks: the `webhook-signature` value `v1,<base64>` over
+/// `id.timestamp.body`, keyed with the decoded `whsec_` secret.
+///
+/// # Errors
+/// [`ConfigError`] when the secret is not `whsec_` + base64.
+pub fn standard_webhooks(
+    secret: &str,
+    id: &str,
+    timestamp: i64,
+    body: &[u8],
+) -> Result<String, ConfigError> {
+    let key = Secret::standard_webhooks(secret)?;
+    let t = timestamp.to_string();
+    let tag = hmac256(
+        key.expose(),
+        &[id.as_bytes(), b".", t.as_bytes(), b".", body],
+    );
+    Ok(format!("v1,{}", base64_encode(&tag)))
+}
+
+/// The three Standard Webhooks headers (`webhook-id`, `webhook-timestamp`, `webhook-signature`).
+///
+/// # Errors
+/// [`ConfigError`] when the secret is not `whsec_` + base64.
+pub fn standard_webhooks_headers(
+    secret: &str,
+    id: &str,
+    req: &SignRequest<'_>,
+) -> Result<Vec<(String, String)>, ConfigError> {
+    Ok(vec![
+        ("webhook-id".into(), id.into()),
+        ("webhook-timestamp".into(), req.timestamp.to_string()),
+        (
+            "webhook-signature".into(),
+            standard_webhooks(secret, id, req.timestamp, req.body)?,
+        ),
+    ])
+}
+
+/// Plivo V3: `base64(HMAC-SHA256(token, url' + "." + nonce))` where `url'` is
+/// the URL without query, then the sorted query (`?a=1&b=2`) and, for POST,
+/// the sorted form body params (`kv` concatenated), as Plivo's SDKs build it.
+/// `req.body` is read as form parameters when `form_body` is true.
+pub fn plivo_v3(token: &str, req: &SignRequest<'_>, form_body: bool) -> String {
+    let query = req
+        .url
+        .split('#')
+        .next()
+        .and_then(|u| u.split_once('?'))
+        .map(|(_, q)| q);
+    let suffix = params::plivo_v3_suffix(req.method, query, form_body.then_some(req.body));
+    base64_encode(&hmac256(
+        token.as_bytes(),
+        &[
+            base_url(req.url).as_bytes(),
+            suffix.as_bytes(),
+            b".",
+            req.nonce.as_bytes(),
+        ],
+    ))
+}
+
+/// Twilio: `base64(HMAC-SHA1(token, url + sorted form params))`, the URL with
+/// its query as sent. For JSON bodies use [`twilio_json`].
+pub fn twilio(token: &str, url: &str, form_body: Option<&[u8]>) -> String {
+    let mut mac = Secret::new(token).hmac_sha1();
+    mac.update(url.split('#').next().unwrap_or(url).as_bytes());
+    for (k, v) in form_body
+        .map(|b| params::sorted_pairs(b, true))
+        .unwrap_or_default()
+    {
+        mac.update(k.as_bytes());
+        mac.update(v.as_bytes());
+    }
+    base64_encode(&mac.finalize().into_bytes())
+}
+
+/// Twilio with a JSON body: appends `bodySHA256=<hex sha256(body)>` to the URL
+/// and signs that URL. Returns `(url_to_call, signature)`.
+pub fn twilio_json(token: &str, url: &str, body: &[u8]) -> (String, String) {
+    let sep = if url.contains('?') { '&' } else { '?' };
+    let url = format!("{url}{sep}bodySHA256={}", hex::encode(Sha256::digest(body)));
+    let sig = twilio(token, &url, None);
+    (url, sig)
 }
 
 /// Plivo V2 (the same computation as Vobiz V2).

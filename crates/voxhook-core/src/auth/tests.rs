@@ -663,7 +663,7 @@ async fn resolver_supplies_secrets_per_request() {
         "/down/vobiz" => Err(ResolveError("backend down")),
         _ => Ok(Vec::new()),
     });
-    let auth = Auth::vobiz_resolved(Arc::new(resolver))
+    let auth = Auth::vobiz(SecretSource::resolver(Arc::new(resolver)))
         .public_url("https://h.example")
         .unwrap();
     let n = "88888888888888888888";

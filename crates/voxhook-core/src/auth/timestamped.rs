@@ -7,8 +7,9 @@ use std::sync::Arc;
 use hmac::Mac;
 
 use super::clock::{self, Clock};
-use super::codec::{self, TagBuf};
+use super::codec::Tags;
 use super::context::{Env, Keys, Out};
+use super::secret::{HmacSha256, find_sha256};
 use super::window::{self, Tolerance};
 use super::{Auth, AuthError, IntoSecrets, Scheme, Verification};
 use crate::request::Inbound;
@@ -37,7 +38,7 @@ impl TimestampedHex {
     pub fn new(header: &str, secrets: impl IntoSecrets) -> Self {
         TimestampedHex {
             header: header.to_ascii_lowercase().into(),
-            keys: Keys::fixed(secrets.into_secrets()),
+            keys: secrets.into_source().0,
             tolerance: Tolerance::default(),
             clock: clock::system(),
         }
@@ -62,16 +63,15 @@ impl TimestampedHex {
             return Err(AuthError::MissingSignature { scheme });
         };
         let mut t: Option<&[u8]> = None;
-        let mut sigs = 0usize;
+        let mut sigs = Tags::new();
+        let mut seen = 0usize;
         for item in value.split(|b| *b == b',') {
             let item = item.trim_ascii();
-            let Some(eq) = item.iter().position(|b| *b == b'=') else {
-                continue;
-            };
-            match &item[..eq] {
-                b"t" if t.is_none() => t = Some(&item[eq + 1..]),
-                b"v1" => sigs += 1,
-                _ => {}
+            if let Some(v) = item.strip_prefix(b"t=") {
+                t = t.or(Some(v));
+            } else if let Some(v) = item.strip_prefix(b"v1=") {
+                seen += 1;
+                sigs.push_hex(v);
             }
         }
         let Some(t) = t else {
@@ -82,40 +82,28 @@ impl TimestampedHex {
             return Err(malformed("the timestamp is not a number"));
         };
         window::check(scheme, ts, self.clock.now_unix(), self.tolerance, out)?;
-        if sigs == 0 {
-            out.note(scheme, || "no `v1=` signature".into());
-            return Err(AuthError::SignatureMismatch { scheme });
-        }
         let secrets = env.secrets(&self.keys);
-        for (i, secret) in secrets.iter().enumerate() {
-            let mut mac = secret.hmac_sha256();
+        let feed = |mac: &mut HmacSha256| {
             mac.update(t);
             mac.update(b".");
             mac.update(req.body());
-            let tag = mac.finalize().into_bytes();
-            let matched = v1_values(value).any(|v| {
-                let mut buf: TagBuf = [0; 64];
-                codec::hex_lower_into(v, &mut buf).is_some_and(|got| codec::tag_eq(&tag, got))
-            });
-            if matched {
+        };
+        match find_sha256(secrets, feed, |tag| sigs.contains(tag)) {
+            Some(i) => {
                 out.note(scheme, || format!("secret #{i} matched"));
-                return Ok(Verification::new(scheme, i));
+                Ok(Verification::new(scheme, i))
+            }
+            None => {
+                out.note(scheme, || {
+                    format!(
+                        "{seen} v1 signature(s), none matches any of {} secrets",
+                        secrets.len()
+                    )
+                });
+                Err(AuthError::SignatureMismatch { scheme })
             }
         }
-        out.note(scheme, || {
-            format!(
-                "none of {sigs} v1 signatures matches any of {} secrets",
-                secrets.len()
-            )
-        });
-        Err(AuthError::SignatureMismatch { scheme })
     }
-}
-
-fn v1_values(value: &[u8]) -> impl Iterator<Item = &[u8]> {
-    value
-        .split(|b| *b == b',')
-        .filter_map(|item| item.trim_ascii().strip_prefix(b"v1="))
 }
 
 impl From<TimestampedHex> for Auth {
