@@ -19,6 +19,7 @@ pub mod request;
 pub mod voxml;
 
 pub use auth::{Auth, AuthError, Verification};
+pub use dedup::{DedupStore, MemoryStore};
 pub use dialect::DecodeError;
 pub use error::{Challenge, ConfigError, Rejection};
 pub use event::{Event, Provider};

@@ -10,6 +10,16 @@
 //! than any provider's retry schedule); an in-flight claim is a *lease* that
 //! the owner renews while its handler runs, so a retry never runs a handler
 //! that is still alive, and a claim whose owner died expires on its own.
+//!
+//! Keys: [`DedupKey::derive`] turns the [`KeyParts`] of an authenticated
+//! delivery into a 128-bit key (a signed delivery id, else the event's id,
+//! kind and status, else the body; never a nonce); a [`KeyFn`] replaces
+//! the rules.
+//!
+//! Stores: [`MemoryStore`] keeps the entries in this process (see its docs
+//! for lifetimes, the eviction rule and memory per entry); several replicas
+//! need a networked store such as `voxhook-redis`. Every store passes the
+//! same acceptance suite, `dedup::acceptance` (feature `test-support`).
 
 #[cfg(feature = "test-support")]
 pub mod acceptance;
