@@ -10,8 +10,8 @@ use crate::event::{Provider, RawEncoding};
 ///
 /// - JSON with a `data` object: VoxPria; with `type` (`mo`, `per_recipient`)
 ///   or a `message_id`/`batch_id`: Voxtelesys messaging; with `CallUUID`,
-///   `Event` or the legacy `call_id`: Vobiz; with `call_uuid` or
-///   `call_status`: TryVox;
+///   `Event` or the legacy `call_id`: Vobiz; with `call_uuid`,
+///   `call_status` or `message_uuid`: TryVox;
 /// - a form with `CallSid`, `AccountID`, `AccountSid`, `TrunkID` or
 ///   `ApiVersion`: Voxtelesys; with `CallUUID`, `Event`, `ALegUUID` or
 ///   `RequestUUID`: Vobiz; with `call_uuid`: TryVox.
@@ -49,6 +49,7 @@ struct Probe {
     call_id: Option<IgnoredAny>,
     call_uuid: Option<IgnoredAny>,
     call_status: Option<IgnoredAny>,
+    message_uuid: Option<IgnoredAny>,
     #[serde(rename = "CallSid")]
     call_sid: Option<IgnoredAny>,
 }
@@ -69,7 +70,7 @@ fn detect_json(body: &[u8]) -> Result<Provider, DecodeError> {
         || p.call_sid.is_some()
     {
         Ok(Provider::Voxtelesys)
-    } else if p.call_uuid.is_some() || p.call_status.is_some() {
+    } else if p.call_uuid.is_some() || p.call_status.is_some() || p.message_uuid.is_some() {
         Ok(Provider::TryVox)
     } else if p.call_uuid_upper.is_some() || p.event_upper.is_some() || p.call_id.is_some() {
         Ok(Provider::Vobiz)

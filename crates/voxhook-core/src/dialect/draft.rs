@@ -267,7 +267,8 @@ fn as_text<'v>(value: &'v Value<'_>) -> Option<Cow<'v, str>> {
         Value::Bool(b) => Some(Cow::Borrowed(if *b { "true" } else { "false" })),
         Value::Json(text) => match serde_json::from_str::<String>(text) {
             Ok(s) => Some(Cow::Owned(s)),
-            Err(_) => Some(Cow::Borrowed(text)),
+            // An object or array kept as its minified JSON text.
+            Err(_) => Some(Cow::Owned(JsonText::from_valid(text).as_str().to_owned())),
         },
         Value::Null => None,
     }

@@ -78,7 +78,11 @@ impl<'de> Visitor<'de> for Object<'_, '_> {
                 }
                 f if f.takes_json() => {
                     let raw: &'de RawValue = map.next_value()?;
-                    draft.set(f, Value::Json(raw.get()));
+                    let value = match raw.get() {
+                        text if text.trim() == "null" => Value::Null,
+                        text => Value::Json(text),
+                    };
+                    draft.set(f, value);
                 }
                 f => {
                     let Scalar(v) = map.next_value::<Scalar<'de>>()?;

@@ -53,6 +53,8 @@ mod field;
 mod form;
 mod json;
 mod kinds;
+#[cfg(test)]
+mod props;
 pub mod tryvox;
 pub mod vobiz;
 pub mod voxpria;
@@ -286,5 +288,164 @@ mod tests {
         for (name, ct, body, want) in cases {
             assert_eq!(&body_encoding(*ct, body), want, "{name}");
         }
+    }
+
+    #[test]
+    fn bad_input_is_a_typed_error() {
+        use crate::Rejection;
+        const JSON: Option<&str> = Some("application/json");
+        const FORM: Option<&str> = Some("application/x-www-form-urlencoded");
+        let bad = Rejection::MalformedPayload;
+        type Case<'a> = (
+            &'a str,
+            Provider,
+            Option<&'a str>,
+            &'a [u8],
+            DecodeError,
+            Rejection,
+        );
+        let cases: &[Case<'_>] = &[
+            (
+                "truncated json",
+                Provider::TryVox,
+                JSON,
+                b"{\"event\":",
+                DecodeError::InvalidJson { line: 1, column: 9 },
+                bad.clone(),
+            ),
+            (
+                "trailing garbage",
+                Provider::VoxPria,
+                JSON,
+                b"{} x",
+                DecodeError::InvalidJson { line: 1, column: 4 },
+                bad.clone(),
+            ),
+            (
+                "json array",
+                Provider::TryVox,
+                JSON,
+                b"[1,2]",
+                DecodeError::NotAnObject,
+                bad.clone(),
+            ),
+            (
+                "json string",
+                Provider::Vobiz,
+                JSON,
+                b"\"hi\"",
+                DecodeError::NotAnObject,
+                bad.clone(),
+            ),
+            (
+                "not json at all",
+                Provider::TryVox,
+                JSON,
+                b"event=x",
+                DecodeError::InvalidJson { line: 1, column: 1 },
+                bad.clone(),
+            ),
+            (
+                "empty json",
+                Provider::VoxPria,
+                JSON,
+                b"  ",
+                DecodeError::EmptyBody,
+                bad.clone(),
+            ),
+            (
+                "empty form",
+                Provider::Vobiz,
+                FORM,
+                b"",
+                DecodeError::EmptyBody,
+                bad.clone(),
+            ),
+            (
+                "form not utf-8",
+                Provider::Voxtelesys,
+                FORM,
+                b"From=\xff\xfe",
+                DecodeError::InvalidUtf8,
+                bad.clone(),
+            ),
+            (
+                "no identifier json",
+                Provider::TryVox,
+                JSON,
+                b"{\"from\":\"+1\",\"status\":\"ringing\"}",
+                DecodeError::MissingIdentifier,
+                bad.clone(),
+            ),
+            (
+                "no identifier form",
+                Provider::Voxtelesys,
+                FORM,
+                b"From=%2B1&CallStatus=ringing",
+                DecodeError::MissingIdentifier,
+                bad.clone(),
+            ),
+            (
+                "empty id is no id",
+                Provider::Vobiz,
+                FORM,
+                b"CallUUID=&Event=",
+                DecodeError::MissingIdentifier,
+                bad.clone(),
+            ),
+            (
+                "voxpria empty data",
+                Provider::VoxPria,
+                JSON,
+                b"{\"data\":{}}",
+                DecodeError::MissingIdentifier,
+                bad.clone(),
+            ),
+            (
+                "xml",
+                Provider::Vobiz,
+                Some("text/xml"),
+                b"<Response/>",
+                DecodeError::UnsupportedMediaType,
+                Rejection::UnsupportedMediaType,
+            ),
+        ];
+        for (name, provider, ct, body, want, rejection) in cases {
+            let err = Event::parse(*provider, *ct, body).expect_err(name);
+            assert_eq!(&err, want, "{name}");
+            assert_eq!(&err.rejection(), rejection, "{name}");
+            assert!(
+                !err.to_string().contains("+1"),
+                "{name}: never echoes input"
+            );
+        }
+    }
+
+    #[test]
+    fn get_without_query_and_undetectable_bodies_fail() {
+        let req = Inbound::new("GET", "/hook", &[], b"");
+        assert_eq!(decode(Provider::Vobiz, &req), Err(DecodeError::EmptyBody));
+        let cases: &[(&str, Option<&str>, &[u8])] = &[
+            (
+                "json without known keys",
+                Some("application/json"),
+                b"{\"hello\":1}",
+            ),
+            ("form without known keys", None, b"hello=1"),
+        ];
+        for (name, ct, body) in cases {
+            assert_eq!(
+                Event::detect(*ct, body),
+                Err(DecodeError::Undetectable),
+                "{name}"
+            );
+        }
+    }
+
+    #[test]
+    fn post_with_empty_body_reads_the_query() {
+        let req = Inbound::new("POST", "/hook?CallSid=CA1&CallStatus=completed", &[], b"");
+        let ev = decode(Provider::Voxtelesys, &req).expect("decodes");
+        assert_eq!((ev.kind(), ev.call_id()), ("call.completed", Some("CA1")));
     }
 }

@@ -17,9 +17,12 @@ impl JsonText {
         JsonText(String::from_utf8_lossy(&minify_json(text.as_bytes())).into_owned())
     }
 
-    /// Validates `text` as JSON first.
+    /// Validates `text` as JSON first; `null` is no value.
     pub(crate) fn parse(text: &str) -> Option<JsonText> {
         serde_json::from_str::<serde::de::IgnoredAny>(text).ok()?;
+        if text.trim() == "null" {
+            return None;
+        }
         Some(JsonText::from_valid(text))
     }
 

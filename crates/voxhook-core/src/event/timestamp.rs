@@ -27,9 +27,10 @@ pub struct Timestamp {
 
 impl Timestamp {
     /// A timestamp from seconds since the Unix epoch and a sub-second part.
-    /// Returns `None` when `nanos` is a second or more.
+    /// Returns `None` when `nanos` is a second or more, or when the instant
+    /// is outside the years 0000 to 9999 (which RFC 3339 cannot write).
     pub const fn from_unix(secs: i64, nanos: u32) -> Option<Timestamp> {
-        if nanos >= 1_000_000_000 {
+        if nanos >= 1_000_000_000 || secs < MIN_SECS || secs > MAX_SECS {
             return None;
         }
         Some(Timestamp { secs, nanos })
@@ -93,7 +94,7 @@ impl Timestamp {
         // A leap second is folded onto the next second's start.
         let secs = days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second
             - offset;
-        Some(Timestamp { secs, nanos })
+        Timestamp::from_unix(secs, nanos)
     }
 
     /// Seconds since the Unix epoch.
@@ -160,6 +161,10 @@ impl<'de> serde::Deserialize<'de> for Timestamp {
             .ok_or_else(|| serde::de::Error::custom("timestamp is not RFC 3339 with a zone"))
     }
 }
+
+/// 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z.
+const MIN_SECS: i64 = -62_167_219_200;
+const MAX_SECS: i64 = 253_402_300_799;
 
 fn is_leap(y: i64) -> bool {
     (y % 4 == 0 && y % 100 != 0) || y % 400 == 0
@@ -244,6 +249,12 @@ mod tests {
             ("empty fraction", "2025-02-01T00:00:00.Z", None),
             ("garbage", "yesterday", None),
             ("multibyte", "2025-02-01T00:00:00é", None),
+            ("offset before year 0", "0000-01-01T00:00:00+01:00", None),
+            (
+                "last second",
+                "9999-12-31T23:59:59Z",
+                Some("9999-12-31T23:59:59Z"),
+            ),
         ];
         for (name, input, want) in cases {
             let got = Timestamp::parse_rfc3339(input).map(|t| t.to_string());

@@ -1,0 +1,167 @@
+//! Property tests: no bytes, field map or query makes a dialect panic, and
+//! whatever decodes survives the normalized form's round trip.
+
+use proptest::prelude::*;
+
+use crate::event::{Event, Provider};
+
+const CONTENT_TYPES: [Option<&str>; 5] = [
+    Some("application/json"),
+    Some("application/x-www-form-urlencoded"),
+    None,
+    Some("text/plain"),
+    Some("application/vnd.example+json; charset=utf-8"),
+];
+
+/// Wire names every dialect knows, so generated maps reach the typed paths.
+const NAMES: &[&str] = &[
+    "event",
+    "Event",
+    "type",
+    "call_uuid",
+    "CallUUID",
+    "CallSid",
+    "call_id",
+    "callId",
+    "id",
+    "data",
+    "error",
+    "status",
+    "CallStatus",
+    "call_status",
+    "Status",
+    "duration",
+    "Duration",
+    "BillDuration",
+    "timestamp",
+    "time",
+    "Timestamp",
+    "from",
+    "From",
+    "to",
+    "To",
+    "Direction",
+    "direction",
+    "Vars",
+    "variables",
+    "media",
+    "stats",
+    "transcript",
+    "Digits",
+    "Speech",
+    "SpeechResult",
+    "Confidence",
+    "SpeechConfidenceScore",
+    "DialStatus",
+    "DialCallStatus",
+    "RecordingUrl",
+    "RecordUrl",
+    "RecordingStatus",
+    "HangupCause",
+    "EndTime",
+    "Machine",
+    "message_id",
+    "campaign_id",
+    "contact_id",
+    "ALegUUID",
+    "ParentCallSid",
+    "delivery_id",
+];
+
+fn name() -> impl Strategy<Value = String> {
+    prop_oneof![
+        3 => proptest::sample::select(NAMES).prop_map(str::to_owned),
+        1 => any::<String>(),
+    ]
+}
+
+fn json_scalar() -> impl Strategy<Value = serde_json::Value> {
+    use serde_json::{Value, json};
+    let leaf = prop_oneof![
+        any::<String>().prop_map(Value::String),
+        any::<u64>().prop_map(|n| json!(n)),
+        any::<i64>().prop_map(|n| json!(n)),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(|f| json!(f)),
+        any::<bool>().prop_map(Value::Bool),
+        Just(Value::Null),
+        proptest::sample::select(
+            &[
+                "completed",
+                "busy",
+                "cancel",
+                "2026-04-09T10:30:45.123Z",
+                "{\"a\":1}",
+                ""
+            ][..]
+        )
+        .prop_map(|s| Value::String(s.to_owned())),
+    ];
+    leaf.prop_recursive(2, 16, 4, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            proptest::collection::vec((name(), inner), 0..4)
+                .prop_map(|kv| Value::Object(kv.into_iter().collect())),
+        ]
+    })
+}
+
+/// Decoding must not panic; a decoded event must survive the normalized form.
+fn check(result: Result<Event, crate::DecodeError>) {
+    if let Ok(event) = result {
+        let text = event.to_json();
+        let back: Event = serde_json::from_str(&text).expect("normalized form reads back");
+        assert_eq!(back, event);
+        assert_eq!(back.to_json(), text);
+        let _ = (
+            event.event_id(),
+            event.is_actionable(),
+            event.is_repeatable(),
+            event.delivery_id(),
+        );
+        let _ = (event.raw().get("From"), event.raw().to_value());
+    } else if let Err(e) = result {
+        assert!(!e.to_string().is_empty());
+        let _ = e.rejection();
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn arbitrary_bytes_never_panic(body in proptest::collection::vec(any::<u8>(), 0..256), ct in 0usize..5) {
+        for provider in Provider::ALL {
+            check(Event::parse(provider, CONTENT_TYPES[ct], &body));
+        }
+        check(Event::detect(CONTENT_TYPES[ct], &body));
+    }
+
+    #[test]
+    fn arbitrary_form_maps_never_panic(pairs in proptest::collection::vec((name(), any::<String>()), 0..12)) {
+        let body = form_urlencoded::Serializer::new(String::new()).extend_pairs(&pairs).finish();
+        for provider in Provider::ALL {
+            check(Event::parse(provider, Some("application/x-www-form-urlencoded"), body.as_bytes()));
+            check(Event::parse_query(provider, &body));
+        }
+        check(Event::detect(Some("application/x-www-form-urlencoded"), body.as_bytes()));
+    }
+
+    #[test]
+    fn arbitrary_json_maps_never_panic(pairs in proptest::collection::vec((name(), json_scalar()), 0..12)) {
+        let object: serde_json::Map<String, serde_json::Value> = pairs.into_iter().collect();
+        let body = serde_json::to_vec(&object).expect("serializes");
+        for provider in Provider::ALL {
+            check(Event::parse(provider, Some("application/json"), &body));
+        }
+        check(Event::detect(Some("application/json"), &body));
+    }
+
+    #[test]
+    fn arbitrary_queries_never_panic(query in any::<String>()) {
+        for provider in Provider::ALL {
+            check(Event::parse_query(provider, &query));
+        }
+    }
+}
