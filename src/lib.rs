@@ -10,3 +10,9 @@
 
 #[doc(inline)]
 pub use voxhook_core::*;
+
+/// The axum adapter (feature `axum`): [`VoxhookLayer`](voxhook_axum::VoxhookLayer),
+/// extractors and VoxML responses.
+#[cfg(feature = "axum")]
+#[doc(inline)]
+pub use voxhook_axum as axum;
