@@ -1,0 +1,133 @@
+//! The reference router through a real TCP listener: the deadline fallback
+//! (with a short budget override) and 100 concurrent identical deliveries.
+
+#[path = "../examples/reference/axum_app.rs"]
+mod axum_app;
+#[path = "../examples/reference/mod.rs"]
+mod reference;
+
+use std::net::SocketAddr;
+use std::time::{Duration, Instant};
+
+use reference::{Config, Receivers};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+const ANSWERED: &str = r#"{"event":"call.answered","call_uuid":"tcp-1","account_id":"AC1","from":"+15550001","to":"+15550002","direction":"inbound","status":"answered","timestamp":"2026-04-09T10:30:45.123Z"}"#;
+
+fn config(budget: Duration, delay_ms: u64) -> Config {
+    let delay = delay_ms.to_string();
+    let mut config = Config::from_lookup(|name| match name {
+        "VOXHOOK_QUIET" => Some("1".to_owned()),
+        "VOXHOOK_DEMO_DELAY_MS" => Some(delay.clone()),
+        _ => None,
+    });
+    config.budget = Some(budget);
+    config
+}
+
+async fn serve(config: Config) -> (SocketAddr, Receivers) {
+    let receivers = config.receivers().unwrap();
+    let app = axum_app::router(config, &receivers);
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    (addr, receivers)
+}
+
+fn tryvox(client: &reqwest::Client, addr: SocketAddr, path: &str) -> reqwest::RequestBuilder {
+    client
+        .post(format!("http://{addr}{path}"))
+        .header(
+            "authorization",
+            format!("Bearer {}", reference::DEFAULT_TRYVOX_TOKEN),
+        )
+        .header("content-type", "application/json")
+        .body(ANSWERED)
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_the_budget_the_answer_route_falls_back_and_a_stalled_upload_gets_503() {
+    let (addr, receivers) = serve(config(Duration::from_millis(200), 700)).await;
+    let client = reqwest::Client::new();
+
+    let started = Instant::now();
+    let response = tryvox(&client, addr, "/tryvox/answer")
+        .send()
+        .await
+        .unwrap();
+    let elapsed = started.elapsed();
+    assert_eq!(response.status(), 200);
+    assert!(
+        elapsed < Duration::from_millis(650),
+        "answered at the budget, not after the handler: {elapsed:?}"
+    );
+    let fallback = voxhook::voxml::fallback(voxhook::Provider::TryVox);
+    assert_eq!(response.headers()["content-type"], fallback.content_type);
+    assert_eq!(response.bytes().await.unwrap(), fallback.body);
+
+    // The late handler finishes in the background and settles its entry.
+    assert!(receivers.tryvox.drain(Duration::from_secs(5)).await);
+    assert_eq!(receivers.tryvox.stats().handled, 1);
+
+    // An events route whose upload stalls answers 503 at the budget.
+    let (addr, _receivers) = serve(config(Duration::from_millis(200), 0)).await;
+    let started = Instant::now();
+    let mut stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let head = format!(
+        "POST /tryvox/events HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {}\r\ncontent-type: application/json\r\ncontent-length: 1000\r\n\r\n{{\"event\":",
+        reference::DEFAULT_TRYVOX_TOKEN
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let mut buf = vec![0; 4096];
+    let n = stream.read(&mut buf).await.unwrap();
+    let text = String::from_utf8_lossy(&buf[..n]);
+    assert!(started.elapsed() < Duration::from_secs(2));
+    assert!(text.starts_with("HTTP/1.1 503"), "{text}");
+    assert!(text.contains("retry-after: 1"), "{text}");
+    assert!(
+        text.ends_with(voxhook::Rejection::Deadline.body()),
+        "{text}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_hundred_concurrent_identical_deliveries_run_the_handler_once() {
+    // The handler takes 300 ms, so every delivery arrives while the first runs.
+    let (addr, receivers) = serve(config(Duration::from_secs(4), 300)).await;
+    let client = reqwest::Client::new();
+    let mut tasks = Vec::new();
+    for _ in 0..100 {
+        let request = tryvox(&client, addr, "/tryvox/answer");
+        tasks.push(tokio::spawn(async move {
+            let response = request.send().await.unwrap();
+            let status = response.status().as_u16();
+            let replayed = response.headers().contains_key("voxhook-replayed");
+            (status, replayed, response.bytes().await.unwrap())
+        }));
+    }
+    let mut answers = Vec::new();
+    for task in tasks {
+        answers.push(task.await.unwrap());
+    }
+    let first = answers[0].2.clone();
+    assert!(String::from_utf8_lossy(&first).contains("Hello +15550001, this is voxhook."));
+    for (status, _, body) in &answers {
+        assert_eq!(*status, 200);
+        assert_eq!(body, &first, "every delivery gets the same answer");
+    }
+    assert_eq!(
+        answers.iter().filter(|a| !a.1).count(),
+        1,
+        "exactly one fresh answer, 99 replayed"
+    );
+    let stats = receivers.tryvox.stats();
+    assert_eq!(stats.handled, 1, "{stats:?}");
+    assert_eq!(stats.duplicates, 99, "{stats:?}");
+}
