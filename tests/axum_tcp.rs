@@ -41,36 +41,57 @@ async fn serve(config: Config) -> (SocketAddr, Receivers) {
     (addr, receivers)
 }
 
-fn tryvox(client: &reqwest::Client, addr: SocketAddr, path: &str) -> reqwest::RequestBuilder {
-    client
-        .post(format!("http://{addr}{path}"))
+/// What a client got back.
+struct Answer {
+    status: u16,
+    headers: http::HeaderMap,
+    body: bytes::Bytes,
+}
+
+/// POSTs a TryVox delivery over a fresh connection.
+async fn tryvox(addr: SocketAddr, path: &str) -> Answer {
+    use http_body_util::BodyExt;
+
+    let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+    let (mut sender, connection) =
+        hyper::client::conn::http1::handshake(hyper_util::rt::TokioIo::new(stream))
+            .await
+            .unwrap();
+    tokio::spawn(connection);
+    let request = http::Request::post(path)
+        .header("host", addr.to_string())
         .header(
             "authorization",
             format!("Bearer {}", reference::DEFAULT_TRYVOX_TOKEN),
         )
         .header("content-type", "application/json")
-        .body(ANSWERED)
+        .body(http_body_util::Full::new(bytes::Bytes::from_static(
+            ANSWERED.as_bytes(),
+        )))
+        .unwrap();
+    let response = sender.send_request(request).await.unwrap();
+    let (parts, body) = response.into_parts();
+    Answer {
+        status: parts.status.as_u16(),
+        headers: parts.headers,
+        body: body.collect().await.unwrap().to_bytes(),
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn at_the_budget_the_answer_route_falls_back_and_a_stalled_upload_gets_503() {
     let (addr, receivers) = serve(config(Duration::from_millis(200), 700)).await;
-    let client = reqwest::Client::new();
-
     let started = Instant::now();
-    let response = tryvox(&client, addr, "/tryvox/answer")
-        .send()
-        .await
-        .unwrap();
+    let response = tryvox(addr, "/tryvox/answer").await;
     let elapsed = started.elapsed();
-    assert_eq!(response.status(), 200);
+    assert_eq!(response.status, 200);
     assert!(
         elapsed < Duration::from_millis(650),
         "answered at the budget, not after the handler: {elapsed:?}"
     );
     let fallback = voxhook::voxml::fallback(voxhook::Provider::TryVox);
-    assert_eq!(response.headers()["content-type"], fallback.content_type);
-    assert_eq!(response.bytes().await.unwrap(), fallback.body);
+    assert_eq!(response.headers["content-type"], fallback.content_type);
+    assert_eq!(response.body, fallback.body);
 
     // The late handler finishes in the background and settles its entry.
     assert!(receivers.tryvox.drain(Duration::from_secs(5)).await);
@@ -101,15 +122,11 @@ async fn at_the_budget_the_answer_route_falls_back_and_a_stalled_upload_gets_503
 async fn one_hundred_concurrent_identical_deliveries_run_the_handler_once() {
     // The handler takes 300 ms, so every delivery arrives while the first runs.
     let (addr, receivers) = serve(config(Duration::from_secs(4), 300)).await;
-    let client = reqwest::Client::new();
     let mut tasks = Vec::new();
     for _ in 0..100 {
-        let request = tryvox(&client, addr, "/tryvox/answer");
         tasks.push(tokio::spawn(async move {
-            let response = request.send().await.unwrap();
-            let status = response.status().as_u16();
-            let replayed = response.headers().contains_key("voxhook-replayed");
-            (status, replayed, response.bytes().await.unwrap())
+            let a = tryvox(addr, "/tryvox/answer").await;
+            (a.status, a.headers.contains_key("voxhook-replayed"), a.body)
         }));
     }
     let mut answers = Vec::new();

@@ -130,10 +130,9 @@ pub struct Config {
     pub public_url: String,
     /// `TRYVOX_TOKEN`.
     pub tryvox_token: String,
-    /// `VOXTELESYS_BASIC`, split at the first `:`.
-    pub voxtelesys_user: String,
-    /// The password part of `VOXTELESYS_BASIC` (may contain `:`).
-    pub voxtelesys_password: String,
+    /// `VOXTELESYS_BASIC`: `user:password`, split at the first `:` (the
+    /// password may contain `:`).
+    pub voxtelesys_basic: String,
     /// `VOXPRIA_SECRET`, `whsec_` prefix included (the whole string is the key).
     pub voxpria_secret: String,
     /// `VOBIZ_AUTH_TOKEN`.
@@ -182,7 +181,7 @@ impl Config {
         };
         let public_url = var("VOXHOOK_PUBLIC_URL", &public_default, shown);
         let tryvox_token = var("TRYVOX_TOKEN", DEFAULT_TRYVOX_TOKEN, DEFAULT_TRYVOX_TOKEN);
-        let basic = var(
+        let voxtelesys_basic = var(
             "VOXTELESYS_BASIC",
             DEFAULT_VOXTELESYS_BASIC,
             DEFAULT_VOXTELESYS_BASIC,
@@ -197,10 +196,6 @@ impl Config {
             DEFAULT_VOBIZ_AUTH_TOKEN,
             DEFAULT_VOBIZ_AUTH_TOKEN,
         );
-        let (voxtelesys_user, voxtelesys_password) = match basic.split_once(':') {
-            Some((user, password)) => (user.to_owned(), password.to_owned()),
-            None => (basic, String::new()),
-        };
         let demo_delay = lookup("VOXHOOK_DEMO_DELAY_MS")
             .and_then(|v| v.trim().parse().ok())
             .map_or(Duration::ZERO, Duration::from_millis);
@@ -208,8 +203,7 @@ impl Config {
             addr,
             public_url: public_url.trim_end_matches('/').to_owned(),
             tryvox_token,
-            voxtelesys_user,
-            voxtelesys_password,
+            voxtelesys_basic,
             voxpria_secret,
             vobiz_auth_token,
             redis_url: lookup("VOXHOOK_REDIS_URL").filter(|v| !v.is_empty()),
@@ -268,15 +262,18 @@ impl Config {
             builder.build()
         };
         Ok(Receivers {
-            tryvox: build(Provider::TryVox, Auth::bearer([self.tryvox_token.as_str()]))?,
+            tryvox: build(Provider::TryVox, Auth::tryvox(self.tryvox_token.as_str()))?,
             voxtelesys: build(
                 Provider::Voxtelesys,
-                Auth::basic(&self.voxtelesys_user, &self.voxtelesys_password),
+                Auth::voxtelesys(&self.voxtelesys_basic),
             )?,
-            voxpria: build(Provider::VoxPria, Auth::voxpria(&self.voxpria_secret)?)?,
+            voxpria: build(
+                Provider::VoxPria,
+                Auth::voxpria(self.voxpria_secret.as_str()),
+            )?,
             vobiz: build(
                 Provider::Vobiz,
-                Auth::vobiz(&self.vobiz_auth_token).public_url(&self.public_url),
+                Auth::vobiz(self.vobiz_auth_token.as_str()).public_url(&self.public_url)?,
             )?,
         })
     }

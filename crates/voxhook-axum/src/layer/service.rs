@@ -136,7 +136,6 @@ where
     } = match admission {
         Admission::Run(admitted) => admitted,
         Admission::Respond(reply) => return respond(reply),
-        _ => return respond(Reply::Rejected(Rejection::Misconfigured)),
     };
 
     parts.extensions.insert(Handoff {
