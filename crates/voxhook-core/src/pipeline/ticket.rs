@@ -2,6 +2,8 @@ use std::fmt;
 use std::future::Future;
 
 use tokio::time::{Instant, timeout_at};
+use tracing::Instrument;
+use tracing::instrument::Instrumented;
 
 use super::receiver::{BackgroundFailure, Mode, Receiver};
 use super::reply::Reply;
@@ -124,8 +126,9 @@ impl Ticket {
         }
     }
 
-    async fn race<F: Future<Output = Outcome>>(self, handler: F) -> Raced<F> {
-        let mut fut = CatchUnwind::new(Box::pin(handler));
+    async fn race<F: Future<Output = Outcome>>(self, handler: F) -> Raced<Instrumented<F>> {
+        let span = tracing::debug_span!("voxhook.handler", provider = %self.receiver.provider(), key = %self.key, mode = ?self.mode);
+        let mut fut = CatchUnwind::new(Box::pin(handler.instrument(span)));
         match timeout_at(self.deadline, &mut fut).await {
             Ok(Ok(outcome)) => Raced::Settled(self.settle(outcome).await),
             Ok(Err(())) => {
@@ -197,6 +200,16 @@ impl Ticket {
     pub async fn settle(mut self, outcome: Outcome) -> Reply {
         let token = self.token.take();
         let inner = self.receiver.inner();
+        let started = self.deadline - inner.budget;
+        tracing::debug!(
+            target: "voxhook::delivery",
+            provider = %inner.provider,
+            key = %self.key,
+            status = match &outcome { Outcome::Answer(a) => a.status, Outcome::Failed => 500 },
+            latency_us = started.elapsed().as_micros() as u64,
+            deadline_hit = Instant::now() >= self.deadline,
+            "settled"
+        );
         match outcome {
             Outcome::Answer(mut answer) if is_success(answer.status) => {
                 if inner.provider == Provider::Vobiz {
