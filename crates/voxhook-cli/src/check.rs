@@ -3,7 +3,7 @@
 use std::sync::OnceLock;
 use std::time::Duration;
 
-use voxhook_core::Provider;
+use voxhook_core::{Provider, voxml};
 
 use crate::delivery::{Answer, is_success};
 
@@ -98,40 +98,26 @@ pub(crate) fn problems(provider: Provider, expect_voxml: bool, answer: &Answer) 
     out
 }
 
-/// Problems with a VoxML answer for `provider`'s dialect.
+/// Problems with a VoxML answer for `provider`'s dialect (content type, size,
+/// well-formedness, verbs, attributes, nesting and values, as the core checks them).
 pub(crate) fn voxml_problems(
     provider: Provider,
     content_type: Option<&str>,
     body: &[u8],
 ) -> Vec<String> {
     if body.trim_ascii().is_empty() {
-        return vec![format!(
+        return vec![
             "expected a VoxML answer, got an empty body (pass --no-answer if this URL only acknowledges)"
-        )];
+                .to_string(),
+        ];
     }
-    let mime = content_type
-        .and_then(|c| c.split(';').next())
-        .map(|m| m.trim().to_ascii_lowercase());
-    let want_json = provider == Provider::TryVox;
-    let ok_type = match mime.as_deref() {
-        Some("application/json") => want_json,
-        Some("application/xml" | "text/xml") => !want_json,
-        _ => false,
-    };
-    let mut out = Vec::new();
-    if !ok_type {
-        out.push(format!(
-            "Content-Type {} is not what {} reads ({})",
-            content_type.unwrap_or("(none)"),
-            display_name(provider),
-            if want_json {
-                "application/json"
-            } else {
-                "application/xml or text/xml"
-            }
-        ));
+    match voxml::check(provider, content_type, body) {
+        Ok(()) => Vec::new(),
+        Err(problems) => problems
+            .iter()
+            .map(|p| format!("invalid {} VoxML: {p}", display_name(provider)))
+            .collect(),
     }
-    out
 }
 
 #[cfg(test)]
@@ -205,7 +191,19 @@ mod tests {
                 Provider::Voxtelesys,
                 true,
                 answer(200, "application/json", "{}", 5),
-                Some("is not what Voxtelesys reads"),
+                Some("invalid Voxtelesys VoxML"),
+            ),
+            (
+                "bad verb",
+                Provider::Vobiz,
+                true,
+                answer(
+                    200,
+                    "application/xml",
+                    "<Response><Say>x</Say></Response>",
+                    5,
+                ),
+                Some("Response/Say"),
             ),
         ];
         for (name, p, voxml, a, want) in cases {

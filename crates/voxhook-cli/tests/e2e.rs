@@ -76,7 +76,7 @@ fn send_gets_the_expected_answer_for_each_provider() {
                 out.contains(&format!("content-type: {ct}")),
                 "{name}: {out}"
             );
-            assert!(out.contains(&body), "{name}: {out}");
+            assert!(answer_in(&out, &body), "{name}: {out}");
             assert!(out.contains("VoxML answer accepted"), "{name}: {out}");
         }
         assert!(
@@ -395,30 +395,7 @@ fn load_with_duplicates_reports_no_mismatched_answers() {
 #[test]
 fn listen_forward_to_relays_resigned_deliveries() {
     let app = start_receiver();
-    let mut listen = voxhook()
-        .args([
-            "listen",
-            "--addr",
-            "127.0.0.1:0",
-            "--provider",
-            "vobiz",
-            "--secret",
-            VOBIZ_AUTH_TOKEN,
-        ])
-        .args(["--forward-to", &format!("http://{app}")])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn listen");
-    let mut stderr = BufReader::new(listen.stderr.take().unwrap());
-    let mut line = String::new();
-    stderr.read_line(&mut line).unwrap();
-    let addr = line
-        .split("listening on http://")
-        .nth(1)
-        .and_then(|r| r.split_whitespace().next())
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .to_string();
+    let (mut listen, addr) = spawn_listen(&["--forward-to", &format!("http://{app}")]);
     let from = "+14155550123";
     let (code, out, _) = run(voxhook().args([
         "send",
@@ -431,7 +408,7 @@ fn listen_forward_to_relays_resigned_deliveries() {
     // The listener's URL is not the app's: only re-signing for the new URL lets it through.
     let (_, answer) = expected_answer(Provider::Vobiz, from);
     assert_eq!(code, 0, "{out}");
-    assert!(out.contains(&answer), "{out}");
+    assert!(answer_in(&out, &answer), "{out}");
     let (code, out, _) = run(voxhook().args([
         "send",
         &format!("http://{addr}/vobiz/answer"),
@@ -486,6 +463,64 @@ fn completions_are_generated() {
             "{shell}"
         );
     }
+}
+
+/// Whether `send`'s output shows the answer `want`: JSON compared as JSON, XML byte for byte.
+fn answer_in(out: &str, want: &str) -> bool {
+    match serde_json::from_str::<serde_json::Value>(want) {
+        Ok(want) => out
+            .lines()
+            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l.trim()).ok())
+            .any(|got| got == want),
+        Err(_) => out.contains(want),
+    }
+}
+
+/// Starts `voxhook listen` for Vobiz on a free port; returns the child and its address.
+fn spawn_listen(extra: &[&str]) -> (std::process::Child, String) {
+    let mut listen = voxhook()
+        .args(["listen", "--addr", "127.0.0.1:0", "--provider", "vobiz"])
+        .args(["--secret", VOBIZ_AUTH_TOKEN])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn listen");
+    let mut stderr = BufReader::new(listen.stderr.take().unwrap());
+    let mut line = String::new();
+    stderr.read_line(&mut line).unwrap();
+    let addr = line
+        .split("listening on http://")
+        .nth(1)
+        .and_then(|r| r.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .to_string();
+    // Keep draining stderr so the listener never writes into a closed pipe.
+    std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
+    (listen, addr)
+}
+
+#[test]
+fn listen_answers_actionable_events_with_the_fallback_voxml() {
+    let (mut listen, addr) = spawn_listen(&["--json"]);
+    let url = format!("http://{addr}/vobiz/answer");
+    let (code, out, _) = run(voxhook()
+        .args(["send", &url, "--call-id", "call-42"])
+        .args(["--secret", VOBIZ_AUTH_TOKEN]));
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("<Response>"), "{out}");
+    let (code, out, _) = run(voxhook()
+        .args(["send", &url, "--event", "call.completed"])
+        .args(["--secret", VOBIZ_AUTH_TOKEN]));
+    assert_eq!(code, 0, "{out}");
+    listen.kill().ok();
+    let mut printed = String::new();
+    std::io::Read::read_to_string(listen.stdout.as_mut().unwrap(), &mut printed).unwrap();
+    listen.wait().ok();
+    let first: serde_json::Value =
+        serde_json::from_str(printed.lines().next().unwrap_or_default()).expect(&printed);
+    assert_eq!(first["kind"], "call.answered", "{printed}");
+    assert_eq!(first["call_id"], "call-42", "{printed}");
 }
 
 fn run_stdin(cmd: &mut std::process::Command, input: &[u8]) -> (i32, String) {

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 use axum::Router;
+use axum::body::Body;
 use axum::body::Bytes;
 use axum::extract::State;
 use axum::response::{IntoResponse, Response};
@@ -96,13 +97,31 @@ pub(crate) async fn run(args: ListenArgs) -> anyhow::Result<Outcome> {
     Ok(Outcome::Passed)
 }
 
+impl Listener {
+    /// A line beside an event: on stdout, or on stderr with `--json` so stdout stays one
+    /// JSON document per line.
+    fn note(&self, text: &str) {
+        emit(self.json, text);
+    }
+}
+
+/// Writes a line, ignoring a closed pipe (`voxhook listen | head` must not take the server down).
+fn emit(to_stderr: bool, text: &str) {
+    use std::io::Write as _;
+    let _ = if to_stderr {
+        writeln!(std::io::stderr(), "{text}")
+    } else {
+        writeln!(std::io::stdout(), "{text}")
+    };
+}
+
 fn clock() -> String {
     let s = humantime::format_rfc3339_seconds(SystemTime::now()).to_string();
     s.get(11..19).unwrap_or(&s).to_string()
 }
 
 fn reject(r: &voxhook_core::Rejection) -> Response {
-    r.to_http_response().map(axum::body::Body::from)
+    r.to_http_response().map(Body::from)
 }
 
 fn plain(status: StatusCode, body: &'static str) -> Response {
@@ -132,14 +151,17 @@ async fn handle(
             .and_then(|s| s.parse().ok())
     });
     let Some((provider, route)) = provider.and_then(|p| st.routes.get(&p).map(|r| (p, r))) else {
-        println!(
-            "{line}  {} no provider for this path (configured: {})",
-            st.style.bad("404"),
-            st.routes
-                .keys()
-                .map(|p| p.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
+        emit(
+            false,
+            &format!(
+                "{line}  {} no provider for this path (configured: {})",
+                st.style.bad("404"),
+                st.routes
+                    .keys()
+                    .map(|p| p.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
         );
         return reject(&voxhook_core::Rejection::NotFound);
     };
@@ -148,10 +170,13 @@ async fn handle(
         Ok(v) => v,
         Err(e) => {
             let r = e.rejection();
-            println!(
-                "{line}  {provider}  {} {}: {e}",
-                st.style.bad("REJECTED"),
-                r.status()
+            emit(
+                false,
+                &format!(
+                    "{line}  {provider}  {} {}: {e}",
+                    st.style.bad("REJECTED"),
+                    r.status()
+                ),
             );
             return reject(&r);
         }
@@ -160,27 +185,46 @@ async fn handle(
         Ok(ev) => ev,
         Err(e) => {
             let r = e.rejection();
-            println!(
-                "{line}  {provider}  {} {}: {e}",
-                st.style.bad("UNREADABLE"),
-                r.status()
+            emit(
+                false,
+                &format!(
+                    "{line}  {provider}  {} {}: {e}",
+                    st.style.bad("UNREADABLE"),
+                    r.status()
+                ),
             );
             return reject(&r);
         }
     };
     if st.json {
-        println!("{}", event.to_json());
+        emit(false, &event.to_json());
     } else {
-        println!(
-            "{line}  {provider} {}  {} {} #{}\n{}",
-            st.style.bold(event.kind()),
-            st.style.good("✓"),
-            verified.scheme,
-            verified.secret_index,
-            summary(&event)
+        emit(
+            false,
+            &format!(
+                "{line}  {provider} {}  {} {} #{}\n{}",
+                st.style.bold(event.kind()),
+                st.style.good("✓"),
+                verified.scheme,
+                verified.secret_index,
+                summary(&event)
+            ),
         );
     }
     let Some(forward) = &st.forward_to else {
+        if event.is_actionable() {
+            // The provider probably waits for VoxML here: answer the library's fallback.
+            let doc = voxhook_core::voxml::fallback(provider);
+            st.note(&format!(
+                "    ← 200 the default fallback VoxML ({})",
+                doc.content_type
+            ));
+            return (
+                [(http::header::CONTENT_TYPE, doc.content_type)],
+                Body::from(doc.body),
+            )
+                .into_response();
+        }
         return StatusCode::OK.into_response();
     };
     let secret = route
@@ -194,7 +238,7 @@ async fn handle(
     {
         Ok(resp) => resp,
         Err(msg) => {
-            println!("    {} relay failed: {msg}", st.style.bad("✗"));
+            st.note(&format!("    {} relay failed: {msg}", st.style.bad("✗")));
             plain(StatusCode::BAD_GATEWAY, "relay failed")
         }
     }
@@ -257,8 +301,8 @@ async fn relay(
     if let Some(p) = crate::check::deadline_problem(provider, answer.latency) {
         let _ = write!(shown, "\n    {} {p}", st.style.bad("✗"));
     }
-    println!("{shown}");
-    let mut resp = Response::new(axum::body::Body::from(answer.body));
+    st.note(&shown);
+    let mut resp = Response::new(Body::from(answer.body));
     *resp.status_mut() = StatusCode::from_u16(answer.status).unwrap_or(StatusCode::BAD_GATEWAY);
     for name in [
         "content-type",

@@ -121,7 +121,7 @@ fn xml_escape(s: &str) -> String {
         .replace('\'', "&apos;")
 }
 
-/// The reference receiver's answer for `provider`, greeting `from`.
+/// The reference receiver's answer for `provider`, greeting `from`, as its contract writes it.
 pub fn expected_answer(provider: Provider, from: &str) -> (&'static str, String) {
     let text = format!("Hello {from}, this is voxhook.");
     match provider {
@@ -184,8 +184,20 @@ async fn handle(
     };
     match mode {
         Mode::Answer => {
-            let (ct, body) = expected_answer(*provider, event.from().unwrap_or("there"));
-            respond(StatusCode::OK, Some(ct), body)
+            let text = format!(
+                "Hello {}, this is voxhook.",
+                event.from().unwrap_or("there")
+            );
+            match voxhook_core::voxml::Response::new()
+                .say(text)
+                .render(*provider)
+            {
+                Ok(doc) => {
+                    let body = String::from_utf8(doc.body.to_vec()).expect("utf-8");
+                    respond(StatusCode::OK, Some(doc.content_type), body)
+                }
+                Err(_) => rejected(voxhook_core::Rejection::HandlerFailed),
+            }
         }
         Mode::Events => respond(StatusCode::OK, None, String::new()),
         Mode::Slow => {
