@@ -598,3 +598,79 @@ impl TapUri for Request<Body> {
         self
     }
 }
+
+#[test]
+fn the_startup_message_names_defaults_and_never_prints_environment_values() {
+    let defaults = Config::from_lookup(|_| None);
+    let message = defaults.startup_message("axum");
+    for expected in [
+        "http://127.0.0.1:3000",
+        "TRYVOX_TOKEN=dev-tryvox-token",
+        "VOXTELESYS_BASIC=voxtelesys:dev-password",
+        "VOXPRIA_SECRET=whsec_dev_voxpria_secret",
+        "VOBIZ_AUTH_TOKEN=dev-vobiz-token",
+        "dedup: in memory",
+    ] {
+        assert!(message.contains(expected), "{expected} in {message}");
+    }
+
+    let env = |name: &str| {
+        Some(
+            match name {
+                "VOXHOOK_ADDR" => "10.9.8.7:4321",
+                "TRYVOX_TOKEN" => "env-tryvox-secret",
+                "VOXTELESYS_BASIC" => "envuser:env:pass",
+                "VOXPRIA_SECRET" => "whsec_env_secret",
+                "VOBIZ_AUTH_TOKEN" => "env-vobiz-secret",
+                _ => return None,
+            }
+            .to_owned(),
+        )
+    };
+    let config = Config::from_lookup(env);
+    let message = config.startup_message("axum");
+    let debug = format!("{config:?}");
+    for secret in [
+        "10.9.8.7",
+        "env-tryvox-secret",
+        "envuser",
+        "env:pass",
+        "whsec_env_secret",
+        "env-vobiz-secret",
+    ] {
+        assert!(!message.contains(secret), "{secret} printed in {message}");
+        assert!(!debug.contains(secret), "{secret} in Debug {debug}");
+    }
+    assert!(
+        message.contains("VOXHOOK_PUBLIC_URL=http:// + VOXHOOK_ADDR"),
+        "{message}"
+    );
+    assert_eq!(
+        config.voxtelesys_basic, "envuser:env:pass",
+        "split at the first ':' by the preset"
+    );
+    assert!(config.receivers().is_ok());
+}
+
+#[test]
+fn quiet_delay_and_empty_values_are_read_as_documented() {
+    let config = Config::from_lookup(|name| {
+        Some(
+            match name {
+                "VOXHOOK_QUIET" => "1",
+                "VOXHOOK_DEMO_DELAY_MS" => "250",
+                "TRYVOX_TOKEN" => "",
+                _ => return None,
+            }
+            .to_owned(),
+        )
+    });
+    assert!(config.quiet);
+    assert_eq!(config.demo_delay, std::time::Duration::from_millis(250));
+    assert_eq!(
+        config.tryvox_token,
+        reference::DEFAULT_TRYVOX_TOKEN,
+        "empty counts as unset"
+    );
+    assert!(!Config::from_lookup(|n| (n == "VOXHOOK_QUIET").then(|| "0".to_owned())).quiet);
+}

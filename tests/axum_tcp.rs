@@ -148,3 +148,61 @@ async fn one_hundred_concurrent_identical_deliveries_run_the_handler_once() {
     assert_eq!(stats.handled, 1, "{stats:?}");
     assert_eq!(stats.duplicates, 99, "{stats:?}");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_413_is_readable_by_a_client_that_sent_its_whole_body() {
+    let (addr, _receivers) = serve(config(Duration::from_secs(4), 0)).await;
+    for chunked in [false, true] {
+        let stream = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let (mut read, mut write) = stream.into_split();
+        let body = vec![b'x'; 2 * 1024 * 1024];
+        let writer = tokio::spawn(async move {
+            let framing = if chunked {
+                "transfer-encoding: chunked\r\n".to_owned()
+            } else {
+                format!("content-length: {}\r\n", body.len())
+            };
+            let head = format!(
+                "POST /tryvox/events HTTP/1.1\r\nhost: x\r\nauthorization: Bearer {}\r\ncontent-type: application/json\r\n{framing}\r\n",
+                reference::DEFAULT_TRYVOX_TOKEN
+            );
+            write.write_all(head.as_bytes()).await?;
+            if chunked {
+                for part in body.chunks(64 * 1024) {
+                    write
+                        .write_all(format!("{:x}\r\n", part.len()).as_bytes())
+                        .await?;
+                    write.write_all(part).await?;
+                    write.write_all(b"\r\n").await?;
+                }
+                write.write_all(b"0\r\n\r\n").await?;
+            } else {
+                write.write_all(&body).await?;
+            }
+            std::io::Result::Ok(write)
+        });
+        let mut response = Vec::new();
+        let mut buf = vec![0; 4096];
+        loop {
+            let n = read
+                .read(&mut buf)
+                .await
+                .expect("no reset before the answer");
+            response.extend_from_slice(&buf[..n]);
+            let text = String::from_utf8_lossy(&response);
+            if n == 0 || text.ends_with(voxhook::Rejection::PayloadTooLarge.body()) {
+                break;
+            }
+        }
+        let text = String::from_utf8_lossy(&response);
+        assert!(
+            text.starts_with("HTTP/1.1 413"),
+            "chunked={chunked}: {text}"
+        );
+        assert!(
+            text.ends_with(voxhook::Rejection::PayloadTooLarge.body()),
+            "chunked={chunked}: {text}"
+        );
+        let _ = writer.await;
+    }
+}
