@@ -119,12 +119,9 @@ where
 {
     type Rejection = WebhookRejection;
 
-    async fn from_request(mut req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let event = match req.extensions_mut().remove::<Handoff>() {
-            Some(handoff) => handoff.event,
-            None => verify_without_layer(req, &WebhookState::from_ref(state)).await?,
-        };
-        convert(event).map(Verified)
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let state = WebhookState::from_ref(state);
+        event(req, &state, Authenticate::Yes).await.map(Verified)
     }
 }
 
@@ -147,12 +144,9 @@ where
 {
     type Rejection = WebhookRejection;
 
-    async fn from_request(mut req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let event = match req.extensions_mut().remove::<Handoff>() {
-            Some(handoff) => handoff.event,
-            None => decode_without_layer(req, &WebhookState::from_ref(state)).await?,
-        };
-        convert(event).map(Unverified)
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let state = WebhookState::from_ref(state);
+        event(req, &state, Authenticate::No).await.map(Unverified)
     }
 }
 
@@ -193,11 +187,29 @@ fn handoff(parts: &Parts) -> Result<&Handoff, WebhookRejection> {
     })
 }
 
-fn convert<T>(event: Event) -> Result<T, WebhookRejection>
+/// Whether an extractor without the layer authenticates the request.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Authenticate {
+    Yes,
+    No,
+}
+
+/// The layer's event (taken, not cloned), or the slow path without a layer;
+/// then converted to the handler's type.
+async fn event<T>(
+    mut req: Request,
+    state: &WebhookState,
+    authenticate: Authenticate,
+) -> Result<T, WebhookRejection>
 where
     T: TryFrom<Event>,
     T::Error: fmt::Display,
 {
+    let event = match req.extensions_mut().remove::<Handoff>() {
+        Some(handoff) => handoff.event,
+        None if authenticate == Authenticate::Yes => verify_without_layer(req, state).await?,
+        None => decode_without_layer(req, state).await?,
+    };
     T::try_from(event).map_err(|e| {
         tracing::debug!(target: "voxhook::rejection", reason = %e, "the event does not convert to the handler's type");
         WebhookRejection(Rejection::MalformedPayload)
