@@ -2,6 +2,9 @@
 //! for TryVox, Voxtelesys, VoxPria and Vobiz. Run `voxhook --help`.
 #![forbid(unsafe_code)]
 
+#[macro_use]
+mod style;
+
 mod check;
 mod cli;
 mod cmd;
@@ -10,7 +13,6 @@ mod exit;
 mod ids;
 mod retry;
 mod secret;
-mod style;
 mod templates;
 
 use std::process::ExitCode;

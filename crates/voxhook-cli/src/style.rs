@@ -1,6 +1,29 @@
 //! Color only on a terminal, and never with `NO_COLOR`.
 
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write as _};
+
+/// `println!` on stdout that ends the process (exit 1) instead of panicking when the
+/// reader went away (`voxhook send ... | head -3`).
+macro_rules! outln {
+    ($($t:tt)*) => { $crate::style::write_stdout(format_args!($($t)*), true) };
+}
+
+/// `print!` with the same closed-pipe handling as [`outln!`].
+macro_rules! out {
+    ($($t:tt)*) => { $crate::style::write_stdout(format_args!($($t)*), false) };
+}
+
+pub(crate) fn write_stdout(args: std::fmt::Arguments<'_>, newline: bool) {
+    let mut stdout = std::io::stdout().lock();
+    let written = if newline {
+        writeln!(stdout, "{args}")
+    } else {
+        write!(stdout, "{args}")
+    };
+    if written.is_err() {
+        std::process::exit(1);
+    }
+}
 
 /// ANSI styling, on or off.
 #[derive(Debug, Clone, Copy)]

@@ -15,6 +15,7 @@ use crate::delivery::{self, Prepared, is_success};
 use crate::exit::{Outcome, usage};
 use crate::secret::{self, Secret};
 use crate::style::Style;
+use crate::templates;
 
 /// How many answered originals are kept to draw duplicates from.
 const KEEP_ORIGINALS: usize = 1024;
@@ -25,7 +26,12 @@ struct Stats {
     statuses: BTreeMap<String, u64>,
     deadline_misses: u64,
     failures: u64,
+    /// Answers that are not valid VoxML for the provider, when the kind waits for VoxML.
+    invalid_answers: u64,
+    invalid_example: Option<String>,
     duplicates: u64,
+    /// Duplicates answered with `Voxhook-Replayed: true` (from the dedup store).
+    replayed: u64,
     mismatches: u64,
     mismatch_examples: Vec<String>,
     /// Answered originals: the delivery and its (status, body).
@@ -36,6 +42,7 @@ struct Shared {
     url: String,
     provider: Provider,
     secret: Secret,
+    expect_voxml: bool,
     client: reqwest::Client,
     stats: Mutex<Stats>,
 }
@@ -57,6 +64,8 @@ pub(crate) async fn run(args: LoadArgs) -> anyhow::Result<Outcome> {
         url: args.url.clone(),
         provider,
         secret: secrets[0].clone(),
+        expect_voxml: templates::expects_answer(provider, &args.delivery.event)
+            && args.delivery.body_file.is_none(),
         client: delivery::client(args.timeout)?,
         stats: Mutex::new(Stats::default()),
     });
@@ -96,11 +105,14 @@ pub(crate) async fn run(args: LoadArgs) -> anyhow::Result<Outcome> {
     bar.finish_and_clear();
     let stats = std::mem::take(&mut *shared.stats.lock().unwrap_or_else(PoisonError::into_inner));
     let style = Style::stdout();
-    print!(
+    out!(
         "{}",
         report(&stats, provider, total, elapsed, args.rate, style)
     );
-    let ok = stats.mismatches == 0 && stats.deadline_misses == 0 && stats.failures == 0;
+    let ok = stats.mismatches == 0
+        && stats.deadline_misses == 0
+        && stats.failures == 0
+        && stats.invalid_answers == 0;
     Ok(Outcome::from_ok(ok))
 }
 
@@ -145,10 +157,20 @@ async fn one(shared: &Shared, prepared: Prepared, original: Option<(u16, Bytes)>
     let success = is_success(shared.provider, answer.status);
     if !success {
         stats.failures += 1;
+    } else if shared.expect_voxml {
+        let problems =
+            check::voxml_problems(shared.provider, answer.header("content-type"), &answer.body);
+        if let Some(first) = problems.first() {
+            stats.invalid_answers += 1;
+            stats.invalid_example.get_or_insert_with(|| first.clone());
+        }
     }
     match original {
         Some((status, body)) => {
             stats.duplicates += 1;
+            if answer.header("voxhook-replayed") == Some("true") {
+                stats.replayed += 1;
+            }
             if status != answer.status || body != answer.body {
                 stats.mismatches += 1;
                 if stats.mismatch_examples.len() < 3 {
@@ -225,8 +247,8 @@ fn report(
     };
     out.push('\n');
     let dups = format!(
-        "duplicates: {} sent, {} mismatched answers",
-        stats.duplicates, stats.mismatches
+        "duplicates: {} sent, {} answered as replays (Voxhook-Replayed), {} mismatched answers",
+        stats.duplicates, stats.replayed, stats.mismatches
     );
     out += &if stats.mismatches == 0 {
         style.good(&dups)
@@ -236,6 +258,13 @@ fn report(
     out.push('\n');
     for ex in &stats.mismatch_examples {
         out += &format!("  {ex}\n");
+    }
+    if stats.invalid_answers > 0 {
+        out += &style.bad(&format!(
+            "{} answers were not valid VoxML, e.g. {}\n",
+            stats.invalid_answers,
+            stats.invalid_example.as_deref().unwrap_or("")
+        ));
     }
     if stats.failures > 0 {
         out += &style.bad(&format!(
@@ -285,7 +314,9 @@ mod tests {
             style,
         );
         assert!(
-            r.contains("duplicates: 4 sent, 0 mismatched answers"),
+            r.contains(
+                "duplicates: 4 sent, 0 answered as replays (Voxhook-Replayed), 0 mismatched answers"
+            ),
             "{r}"
         );
         assert!(

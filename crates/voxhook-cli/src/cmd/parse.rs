@@ -24,7 +24,7 @@ pub(crate) fn run(args: ParseArgs) -> anyhow::Result<Outcome> {
     };
     match result {
         Ok(event) => {
-            println!("{}", render(&event, args.pretty));
+            outln!("{}", render(&event, args.pretty));
             Ok(Outcome::Passed)
         }
         Err(e) => {

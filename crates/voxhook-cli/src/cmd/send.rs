@@ -20,7 +20,7 @@ pub(crate) async fn run(args: SendArgs) -> anyhow::Result<Outcome> {
             } else {
                 ""
             };
-            println!("{kind}{note}");
+            outln!("{kind}{note}");
         }
         return Ok(Outcome::Passed);
     }
@@ -41,7 +41,7 @@ pub(crate) async fn run(args: SendArgs) -> anyhow::Result<Outcome> {
     let mut attempt = 0usize;
     loop {
         let signed = prepared.sign(&args.url, secret)?;
-        println!(
+        outln!(
             "{} {} {}  {}",
             style.bold("→"),
             signed.method.as_str(),
@@ -49,11 +49,11 @@ pub(crate) async fn run(args: SendArgs) -> anyhow::Result<Outcome> {
             style.dim(&format!("{provider} {}{ids}", prepared.kind)),
         );
         if args.verbose {
-            print!("{}", describe_request(&signed));
+            out!("{}", describe_request(&signed));
         }
         let problems = match delivery::send(&client, &signed).await {
             Ok(answer) => {
-                print!("{}", describe_answer(&answer, style));
+                out!("{}", describe_answer(&answer, style));
                 check::problems(provider, expect_voxml, &answer)
             }
             Err(e) => vec![transport_problem(provider, &e)],
@@ -64,17 +64,17 @@ pub(crate) async fn run(args: SendArgs) -> anyhow::Result<Outcome> {
             } else {
                 format!("acknowledged as {} expects", display_name(provider))
             };
-            println!("{} {what}", style.good("✓"));
+            outln!("{} {what}", style.good("✓"));
             return Ok(Outcome::Passed);
         }
         for p in &problems {
-            println!("{} {p}", style.bad("✗"));
+            outln!("{} {p}", style.bad("✗"));
         }
         if !args.retries {
             return Ok(Outcome::Failed);
         }
         let Some(delay) = retry::delay(provider, attempt, args.retry_scale) else {
-            println!(
+            outln!(
                 "{} gave up after {} attempts ({schedule_desc})",
                 style.bad("✗"),
                 attempt + 1
@@ -82,7 +82,7 @@ pub(crate) async fn run(args: SendArgs) -> anyhow::Result<Outcome> {
             return Ok(Outcome::Failed);
         };
         attempt += 1;
-        println!(
+        outln!(
             "{} retry {attempt}/{} in {} ({schedule_desc}); same event, signed afresh",
             style.warn("↻"),
             schedule.len(),

@@ -15,7 +15,7 @@ pub(crate) fn run(args: SignArgs) -> anyhow::Result<Outcome> {
     };
     let at = args.now.map(|n| i64::try_from(n).unwrap_or(i64::MAX));
     let headers = delivery::sign_headers(args.provider, &secrets[0], &args.url, &body, at)?;
-    println!("{}", render(&headers, args.raw));
+    outln!("{}", render(&headers, args.raw));
     Ok(Outcome::Passed)
 }
 

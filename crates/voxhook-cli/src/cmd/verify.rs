@@ -135,7 +135,7 @@ pub(crate) async fn run(args: VerifyArgs) -> anyhow::Result<Outcome> {
             if let Some(r) = received {
                 let path = |t: &str| t.split('?').next().unwrap_or("").to_string();
                 if path(r) != path(&target) {
-                    println!(
+                    outln!(
                         "{} the request arrived at {} but the provider called {}: checking against --url",
                         style.warn("!"),
                         path(r),
@@ -160,8 +160,8 @@ pub(crate) async fn run(args: VerifyArgs) -> anyhow::Result<Outcome> {
     let inbound = Inbound::new(&method, &target, &headers, &captured.body);
     let explanation = auth.explain(&inbound).await;
     match &base {
-        Some(b) => println!("{} {method} {b}{target}", args.provider),
-        None => println!(
+        Some(b) => outln!("{} {method} {b}{target}", args.provider),
+        None => outln!(
             "{} {method} {target}  {}",
             args.provider,
             style.warn("(no --url: URL-signed schemes rebuild the URL from the Host header; pass --url with the public URL the provider called)")
@@ -169,7 +169,7 @@ pub(crate) async fn run(args: VerifyArgs) -> anyhow::Result<Outcome> {
     }
     let ok = match &explanation.result {
         Ok(v) => {
-            println!(
+            outln!(
                 "{} verifies: {} with secret #{} (by position, of {})",
                 style.good("✓"),
                 v.scheme,
@@ -180,7 +180,7 @@ pub(crate) async fn run(args: VerifyArgs) -> anyhow::Result<Outcome> {
         }
         Err(e) => {
             let r = e.rejection();
-            println!(
+            outln!(
                 "{} does not verify: {e} (the receiver answers {} {})",
                 style.bad("✗"),
                 r.status(),
@@ -190,7 +190,7 @@ pub(crate) async fn run(args: VerifyArgs) -> anyhow::Result<Outcome> {
         }
     };
     for note in &explanation.notes {
-        println!("  [{}] {}", note.scheme, note.text);
+        outln!("  [{}] {}", note.scheme, note.text);
     }
     Ok(Outcome::from_ok(ok))
 }
