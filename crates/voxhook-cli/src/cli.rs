@@ -63,7 +63,7 @@ const SEND_EXAMPLES: &str = "Examples:\n  \
     VOBIZ_AUTH_TOKEN=dev-vobiz-token voxhook send http://127.0.0.1:3000/vobiz/events \\\n      \
     --event call.completed --set HangupCause=USER_BUSY --retries\n  \
     voxhook send http://127.0.0.1:3000/voxpria/events --event campaign.completed --secret-file voxpria.secret\n  \
-    voxhook send URL --provider vobiz --event call.answered --list-events";
+    voxhook send http://127.0.0.1:3000/vobiz/answer --list-events";
 
 const LISTEN_EXAMPLES: &str = "Examples:\n  \
     voxhook listen --addr 127.0.0.1:4000 --provider vobiz --secret dev-vobiz-token\n  \

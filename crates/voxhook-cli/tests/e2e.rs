@@ -87,6 +87,34 @@ fn send_gets_the_expected_answer_for_each_provider() {
 }
 
 #[test]
+fn send_can_deliver_a_form_callback_as_a_get_query() {
+    let addr = start_receiver();
+    let cases = [
+        (
+            "voxtelesys",
+            "/voxtelesys/voice",
+            VOXTELESYS_BASIC,
+            "<Say>Hello +15550002222",
+        ),
+        (
+            "vobiz",
+            "/vobiz/answer",
+            VOBIZ_AUTH_TOKEN,
+            "<Speak>Hello +15550002222",
+        ),
+    ];
+    for (name, path, secret, answer) in cases {
+        let url = format!("http://{addr}{path}");
+        let (code, out, _) = run(voxhook()
+            .args(["send", &url, "--method", "get", "--event", "call.answered"])
+            .args(["--from", "+15550002222", "--secret", secret]));
+        assert_eq!(code, 0, "{name}: {out}");
+        assert!(out.contains(&format!("→ GET {url}?")), "{name}: {out}");
+        assert!(out.contains(answer), "{name}: {out}");
+    }
+}
+
+#[test]
 fn the_secret_can_come_from_the_environment() {
     let addr = start_receiver();
     let url = format!("http://{addr}/vobiz/events");
@@ -426,6 +454,10 @@ fn listen_forward_to_relays_resigned_deliveries() {
         "{printed}"
     );
     assert!(printed.contains("REJECTED 403"), "{printed}");
+    assert!(
+        printed.contains("[vobiz_v3] tried URL http://127.0.0.1:"),
+        "{printed}"
+    );
 }
 
 #[test]

@@ -178,6 +178,10 @@ async fn handle(
                     r.status()
                 ),
             );
+            // Say exactly why: headers found or missing, URL variants tried, timestamp skew.
+            for note in route.auth.explain(&inbound).await.notes {
+                st.note(&format!("    [{}] {}", note.scheme, note.text));
+            }
             return reject(&r);
         }
     };
