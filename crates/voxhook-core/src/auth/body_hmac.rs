@@ -6,7 +6,7 @@ use std::sync::Arc;
 use hmac::Mac;
 
 use super::codec::{self, TagBuf};
-use super::context::{Env, Keys, Out};
+use super::context::{Env, Keys, Out, signature_header};
 use super::secret::{HmacSha256, find_sha256};
 use super::{Auth, AuthError, IntoSecrets, Scheme, Verification};
 use crate::request::Inbound;
@@ -83,10 +83,7 @@ impl BodyHmac {
         out: &mut Out,
     ) -> Result<Verification, AuthError> {
         let scheme = Scheme::BodyHmac;
-        let Some(value) = req.headers().first(&self.header) else {
-            out.note(scheme, || format!("no `{}` header", self.header));
-            return Err(AuthError::MissingSignature { scheme });
-        };
+        let value = signature_header(req, &self.header, scheme, out)?;
         let mut buf: TagBuf = [0; 64];
         let Some(got) = self.decode(value, &mut buf) else {
             out.note(scheme, || {

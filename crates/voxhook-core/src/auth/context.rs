@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use super::replay::NonceStore;
 use super::resolver::SecretResolver;
-use super::{Scheme, Secret};
+use super::{AuthError, Scheme, Secret};
+use crate::request::Inbound;
 
 /// Where a scheme's secrets come from.
 #[derive(Clone, Debug)]
@@ -61,6 +62,22 @@ pub(crate) struct PendingNonce {
     pub(crate) key: String,
     pub(crate) window: Duration,
     pub(crate) scheme: Scheme,
+}
+
+/// The value of signature header `name`, or a noted `MissingSignature`.
+pub(crate) fn signature_header<'a>(
+    req: &Inbound<'a>,
+    name: &str,
+    scheme: Scheme,
+    out: &mut Out,
+) -> Result<&'a [u8], AuthError> {
+    match req.headers().first(name) {
+        Some(v) => Ok(v),
+        None => {
+            out.note(scheme, || format!("no `{name}` header"));
+            Err(AuthError::MissingSignature { scheme })
+        }
+    }
 }
 
 /// One line of an explanation.

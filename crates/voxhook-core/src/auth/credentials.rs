@@ -17,8 +17,8 @@ use crate::request::Inbound;
 
 /// What a request presented, before comparing it.
 enum Presented<'a> {
-    /// Nothing; the note says what was looked for.
-    Missing(String),
+    /// Nothing in this header.
+    Missing(&'a str),
     /// Something that cannot be a credential of this scheme.
     Unreadable(&'static str),
     Value(&'a [u8]),
@@ -33,8 +33,8 @@ fn verdict(
     out: &mut Out,
 ) -> Result<Verification, AuthError> {
     let value = match presented {
-        Presented::Missing(what) => {
-            out.note(scheme, || what);
+        Presented::Missing(header) => {
+            out.note(scheme, || format!("no `{header}` header"));
             return Err(AuthError::MissingCredentials { scheme, challenge });
         }
         Presented::Unreadable(why) => {
@@ -65,7 +65,7 @@ fn verdict(
 /// matched case-insensitively).
 fn authorization<'a>(req: &Inbound<'a>, auth_scheme: &str) -> Presented<'a> {
     let Some(v) = req.headers().first("authorization") else {
-        return Presented::Missing("no Authorization header".into());
+        return Presented::Missing("authorization");
     };
     let v = v.trim_ascii();
     let (name, rest) = match v.iter().position(|b| *b == b' ') {
@@ -143,7 +143,7 @@ impl ApiKey {
     ) -> Result<Verification, AuthError> {
         let presented = match req.headers().first(&self.header) {
             Some(v) => Presented::Value(v.trim_ascii()),
-            None => Presented::Missing(format!("no `{}` header", self.header)),
+            None => Presented::Missing(&self.header),
         };
         let secrets = env.secrets(&self.keys);
         verdict(Scheme::ApiKey, Challenge::None, presented, secrets, out)

@@ -65,6 +65,8 @@ mod url;
 mod window;
 
 #[cfg(test)]
+mod props;
+#[cfg(test)]
 mod tests;
 #[cfg(test)]
 mod vectors;

@@ -344,32 +344,19 @@ impl NonceSignature {
             });
             return Err(AuthError::SignatureMismatch { scheme });
         };
-        for variant in url.variants().into_iter().flatten() {
+        let attempt = |variant: &SignedUrl<'_>| {
             let feed = |mac: &mut HmacSha256| {
                 variant.feed(mac, false);
                 mac.update(suffix.as_bytes());
                 mac.update(pair.separator);
                 mac.update(nonce.as_bytes());
             };
-            if let Some(i) = find_sha256(secrets, feed, |tag| tags.contains(tag)) {
-                tracing::debug!(scheme = %scheme, url = %variant.display(false), "URL variant matched");
-                out.note(scheme, || {
-                    format!(
-                        "secret #{i} matched URL {}{suffix} (from {source})",
-                        variant.display(false)
-                    )
-                });
-                return Ok((Verification::new(scheme, i), nonce));
-            }
-            out.note(scheme, || {
-                format!(
-                    "tried URL {}{suffix} (from {source}) with {} secrets: no match",
-                    variant.display(false),
-                    secrets.len()
-                )
-            });
+            find_sha256(secrets, feed, |tag| tags.contains(tag))
+        };
+        match url.find_variant(source, scheme, false, suffix, out, attempt) {
+            Some(i) => Ok((Verification::new(scheme, i), nonce)),
+            None => Err(AuthError::SignatureMismatch { scheme }),
         }
-        Err(AuthError::SignatureMismatch { scheme })
     }
 }
 

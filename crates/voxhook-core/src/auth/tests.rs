@@ -7,9 +7,9 @@ use super::*;
 use crate::event::Provider;
 use crate::request::Inbound;
 
-type Headers = Vec<(String, String)>;
+pub(super) type Headers = Vec<(String, String)>;
 
-fn h(pairs: &[(&str, &str)]) -> Headers {
+pub(super) fn h(pairs: &[(&str, &str)]) -> Headers {
     pairs
         .iter()
         .map(|(a, b)| (a.to_string(), b.to_string()))
@@ -27,7 +27,7 @@ async fn verify(
     auth.verify(&req).await
 }
 
-fn kind(r: &Result<Verification, AuthError>) -> &'static str {
+pub(super) fn kind(r: &Result<Verification, AuthError>) -> &'static str {
     match r {
         Ok(_) => "ok",
         Err(e) => e.rejection().kind(),
@@ -734,4 +734,114 @@ fn verify_future_is_send() {
     let req = Inbound::new("GET", "/", &headers, b"");
     is_send(auth.verify(&req));
     is_send(auth.explain(&req));
+}
+
+#[tokio::test]
+async fn body_hmac_encodings() {
+    let body = br#"{"event":"kyc.completed"}"#;
+    let hex_sig = sign::body_hmac_hex("main-token", body);
+    let bare = hex_sig.trim_start_matches("sha256=").to_string();
+    let raw = hex::decode(&bare).unwrap();
+    let b64 = super::codec::base64_encode(&raw);
+    let cases = [
+        (
+            "auto prefixed",
+            SignatureEncoding::Auto,
+            hex_sig.as_str(),
+            "ok",
+        ),
+        (
+            "auto bare hex",
+            SignatureEncoding::Auto,
+            bare.as_str(),
+            "ok",
+        ),
+        ("auto base64", SignatureEncoding::Auto, b64.as_str(), "ok"),
+        (
+            "hex only refuses base64",
+            SignatureEncoding::Hex,
+            b64.as_str(),
+            "malformed_signature",
+        ),
+        ("base64 only", SignatureEncoding::Base64, b64.as_str(), "ok"),
+        (
+            "prefixed only refuses bare",
+            SignatureEncoding::PrefixedHex,
+            bare.as_str(),
+            "malformed_signature",
+        ),
+        (
+            "truncated hex",
+            SignatureEncoding::Auto,
+            &hex_sig[..41],
+            "signature_mismatch",
+        ),
+        ("empty", SignatureEncoding::Auto, "", "malformed_signature"),
+    ];
+    for (name, encoding, value, want) in cases {
+        let auth = Auth::from(BodyHmac::new("X-Vobiz-Signature", "main-token").encoding(encoding));
+        let headers = h(&[("x-vobiz-signature", value)]);
+        assert_eq!(
+            kind(&verify(&auth, "POST", "/kyc", &headers, body).await),
+            want,
+            "{name}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn ip_allowlist_behind_trusted_proxy() {
+    let auth = Auth::ip_allowlist(["203.0.113.0/24"]);
+    let trusting = auth.clone().trust_proxies(["10.0.0.0/8"]).unwrap();
+    let headers = h(&[("x-forwarded-for", "203.0.113.7")]);
+    let cases = [
+        ("direct client in range", &auth, "203.0.113.9", "ok"),
+        (
+            "proxy not trusted: the proxy address is checked",
+            &auth,
+            "10.0.0.1",
+            "forbidden_address",
+        ),
+        (
+            "trusted proxy: the forwarded client is checked",
+            &trusting,
+            "10.0.0.1",
+            "ok",
+        ),
+        (
+            "spoofed header from an untrusted peer",
+            &trusting,
+            "198.51.100.1",
+            "forbidden_address",
+        ),
+    ];
+    for (name, auth, peer, want) in cases {
+        let req = Inbound::new("POST", "/", &headers, b"").with_peer(Some(peer.parse().unwrap()));
+        assert_eq!(kind(&auth.verify(&req).await), want, "{name}");
+    }
+    let no_peer = Inbound::new("POST", "/", &headers, b"");
+    assert_eq!(kind(&auth.verify(&no_peer).await), "forbidden_address");
+}
+
+#[tokio::test]
+async fn nonce_store_failure_fails_closed() {
+    #[derive(Debug)]
+    struct Down;
+    impl NonceStore for Down {
+        fn record<'a>(&'a self, _: &'a str, _: std::time::Duration) -> NonceFuture<'a> {
+            Box::pin(std::future::ready(Err(NonceStoreError("down"))))
+        }
+    }
+    let n = "10101010101010101010";
+    let auth = Auth::vobiz("t")
+        .public_url("https://h.example")
+        .unwrap()
+        .nonce_store(Arc::new(Down), std::time::Duration::from_secs(600));
+    let headers = vobiz_headers(
+        Some(&sign::vobiz_v3("t", "https://h.example/a", n)),
+        None,
+        n,
+    );
+    let got = verify(&auth, "POST", "/a", &headers, b"").await;
+    assert_eq!(kind(&got), "store_unavailable");
 }

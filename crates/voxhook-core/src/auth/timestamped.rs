@@ -8,7 +8,7 @@ use hmac::Mac;
 
 use super::clock::{self, Clock};
 use super::codec::Tags;
-use super::context::{Env, Keys, Out};
+use super::context::{Env, Keys, Out, signature_header};
 use super::secret::{HmacSha256, find_sha256};
 use super::window::{self, Tolerance};
 use super::{Auth, AuthError, IntoSecrets, Scheme, Verification};
@@ -58,10 +58,7 @@ impl TimestampedHex {
     ) -> Result<Verification, AuthError> {
         let scheme = Scheme::TimestampedHex;
         let malformed = |why| AuthError::MalformedSignature { scheme, why };
-        let Some(value) = req.headers().first(&self.header) else {
-            out.note(scheme, || format!("no `{}` header", self.header));
-            return Err(AuthError::MissingSignature { scheme });
-        };
+        let value = signature_header(req, &self.header, scheme, out)?;
         let mut t: Option<&[u8]> = None;
         let mut sigs = Tags::new();
         let mut seen = 0usize;

@@ -10,11 +10,11 @@
 use hmac::Mac;
 use sha2::{Digest, Sha256};
 
-use super::codec::{self, Tags};
-use super::context::{Env, Keys, Out};
+use super::codec::{self, TagBuf, Tags};
+use super::context::{Env, Keys, Out, signature_header};
 use super::params;
 use super::secret::{HmacSha1, find_sha1};
-use super::url::UrlPolicy;
+use super::url::{SignedUrl, UrlPolicy};
 use super::{Auth, AuthError, IntoSecrets, Scheme, Verification};
 use crate::request::Inbound;
 
@@ -51,10 +51,7 @@ impl Twilio {
         out: &mut Out,
     ) -> Result<Verification, AuthError> {
         let scheme = Scheme::Twilio;
-        let Some(value) = req.headers().first(HEADER) else {
-            out.note(scheme, || format!("no `{HEADER}` header"));
-            return Err(AuthError::MissingSignature { scheme });
-        };
+        let value = signature_header(req, HEADER, scheme, out)?;
         let mut tags = Tags::new();
         tags.push_base64(value);
         if tags.is_empty() {
@@ -69,8 +66,10 @@ impl Twilio {
             .map(|(_, v)| v);
         let form = match &body_hash {
             Some(expected) => {
-                let actual = hex::encode(Sha256::digest(req.body()));
-                if !codec::tag_eq(actual.as_bytes(), expected.as_bytes()) {
+                let mut buf: TagBuf = [0; 64];
+                let expected = codec::hex_lower_into(expected.as_bytes(), &mut buf);
+                let actual = Sha256::digest(req.body());
+                if !expected.is_some_and(|e| codec::tag_eq(&actual, e)) {
                     out.note(scheme, || {
                         "bodySHA256 in the URL does not match the body".into()
                     });
@@ -88,7 +87,12 @@ impl Twilio {
             return Err(AuthError::SignatureMismatch { scheme });
         };
         let secrets = env.secrets(&self.keys);
-        for variant in url.variants().into_iter().flatten() {
+        let tail = if form.is_empty() {
+            String::new()
+        } else {
+            format!(" + {} sorted params", form.len())
+        };
+        let attempt = |variant: &SignedUrl<'_>| {
             let feed = |mac: &mut HmacSha1| {
                 variant.feed(mac, true);
                 for (k, v) in &form {
@@ -96,25 +100,12 @@ impl Twilio {
                     mac.update(v.as_bytes());
                 }
             };
-            if let Some(i) = find_sha1(secrets, feed, |tag| tags.contains(tag)) {
-                tracing::debug!(url = %variant.display(true), "Twilio URL variant matched");
-                out.note(scheme, || {
-                    format!(
-                        "secret #{i} matched URL {} (from {source})",
-                        variant.display(true)
-                    )
-                });
-                return Ok(Verification::new(scheme, i));
-            }
-            out.note(scheme, || {
-                format!(
-                    "tried URL {} (from {source}) + {} params: no match",
-                    variant.display(true),
-                    form.len()
-                )
-            });
+            find_sha1(secrets, feed, |tag| tags.contains(tag))
+        };
+        match url.find_variant(source, scheme, true, &tail, out, attempt) {
+            Some(i) => Ok(Verification::new(scheme, i)),
+            None => Err(AuthError::SignatureMismatch { scheme }),
         }
-        Err(AuthError::SignatureMismatch { scheme })
     }
 }
 

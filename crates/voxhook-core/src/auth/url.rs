@@ -11,6 +11,8 @@ use std::sync::Arc;
 
 use hmac::Mac;
 
+use super::Scheme;
+use super::context::Out;
 use super::ip::TrustedProxies;
 use crate::error::ConfigError;
 use crate::request::Inbound;
@@ -265,6 +267,34 @@ impl<'a> SignedUrl<'a> {
         }
         s.push_str(self.prefix);
         s.push_str(self.path);
+    }
+
+    /// Tries both port variants with `attempt` (which returns the matching
+    /// secret's index); notes every try and traces the variant that matched.
+    /// `signed_tail` is what follows the URL in the signed string (for notes).
+    pub(crate) fn find_variant(
+        self,
+        source: UrlSource,
+        scheme: Scheme,
+        with_query: bool,
+        signed_tail: &str,
+        out: &mut Out,
+        attempt: impl Fn(&SignedUrl<'_>) -> Option<usize>,
+    ) -> Option<usize> {
+        for variant in self.variants().into_iter().flatten() {
+            let shown = || format!("{}{signed_tail}", variant.display(with_query));
+            if let Some(i) = attempt(&variant) {
+                tracing::debug!(scheme = %scheme, url = %variant.display(with_query), "URL variant matched");
+                out.note(scheme, || {
+                    format!("secret #{i} matched URL {} (from {source})", shown())
+                });
+                return Some(i);
+            }
+            out.note(scheme, || {
+                format!("tried URL {} (from {source}): no match", shown())
+            });
+        }
+        None
     }
 
     pub(crate) fn display(&self, with_query: bool) -> String {

@@ -5,21 +5,7 @@ use super::sign::{self, SignRequest};
 use super::*;
 use crate::request::Inbound;
 
-type Headers = Vec<(String, String)>;
-
-fn hv(pairs: &[(&str, &str)]) -> Headers {
-    pairs
-        .iter()
-        .map(|(a, b)| (a.to_string(), b.to_string()))
-        .collect()
-}
-
-fn kind(r: &Result<Verification, AuthError>) -> &'static str {
-    match r {
-        Ok(_) => "ok",
-        Err(e) => e.rejection().kind(),
-    }
-}
+use super::tests::{Headers, h as hv, kind};
 
 const SW_SECRET: &str = "whsec_C2FVsBQIhrscChlQIMV+b5sSYspob7oD";
 const SW_ID: &str = "msg_27UH4WbU6Z5A5EzD8u03UvzRbpk";

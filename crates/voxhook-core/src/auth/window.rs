@@ -44,10 +44,13 @@ fn secs(d: Duration) -> i64 {
 
 /// Parses a Unix-seconds timestamp written as plain ASCII digits.
 pub(crate) fn parse_unix(v: &[u8]) -> Option<i64> {
-    if v.is_empty() || v.len() > 15 || !v.iter().all(u8::is_ascii_digit) {
+    if v.is_empty() || v.len() > 15 {
         return None;
     }
-    std::str::from_utf8(v).ok()?.parse().ok()
+    // 15 digits cannot overflow an i64.
+    v.iter().try_fold(0i64, |acc, b| {
+        b.is_ascii_digit().then(|| acc * 10 + i64::from(b - b'0'))
+    })
 }
 
 pub(crate) fn check(
