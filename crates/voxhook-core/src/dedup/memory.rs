@@ -56,19 +56,19 @@ const KNOWN_CONTENT_TYPES: [&str; 8] = [
 /// Expired entries are dropped lazily when a request touches their key, and
 /// by a sweep of the whole map that a claim runs at most once per
 /// [`MemoryStoreBuilder::sweep_interval`] (60 s by default). There is no
-/// background task; the claim that sweeps pays for it: about 64 ms at
+/// background task; the claim that sweeps pays for it: 40–65 ms at
 /// 1 000 000 entries on the 2-vCPU benchmark machine, under load.
 ///
 /// # Entry cap and eviction rule
 ///
 /// The store holds at most [`MemoryStoreBuilder::max_entries`] entries
-/// (1 000 000 by default: about 136 MB of acknowledgements, enough for
+/// (1 000 000 by default: about 103 MB of acknowledgements, enough for
 /// 11 deliveries a second kept for 24 h). A claim of a new key in a full
 /// store drops every expired entry and, if that frees less than 1/16 of the
 /// cap, evicts the entries that are **not in flight** and expire soonest
 /// (completed answers and failure markers; with one TTL that is the oldest
 /// first) until 1/16 of the cap is free. That claim pays for two passes over
-/// the map (about 144 ms at 1 000 000 entries, under load); the next
+/// the map (150–230 ms at 1 000 000 entries, under load); the next
 /// 62 500 new keys pay nothing.
 ///
 /// **In-flight entries are never evicted.** When only in-flight entries
@@ -78,17 +78,19 @@ const KNOWN_CONTENT_TYPES: [&str; 8] = [
 ///
 /// # Memory per entry
 ///
-/// An entry is a 16-byte key and a 48-byte value, 64 bytes in the hash
+/// An entry is a 16-byte key and a 32-byte value, 48 bytes in the hash
 /// table plus a control byte, divided by the table's load (47–87 %).
 /// Measured at 1 000 000 completed keys (8 shards on 2 CPUs, just after a
-/// resize, the worst point): **136 bytes of resident memory per key**, 76 at
+/// resize, the worst point): **103 bytes of resident memory per key**, 58 at
 /// 900 000; a raw `DashMap<u128, u64>` takes 69. A stored answer adds its
-/// body's own allocation (a 100-byte body: 112 bytes) and nothing else: the
-/// body `Bytes` is kept, not copied; an empty body (`Bytes::new()`, as in
-/// [`StoredAnswer::ack`]) allocates nothing; the common content types
-/// (`application/xml`, `text/xml`, `application/json`, `text/plain`, with
-/// or without `; charset=utf-8`) are kept as a one-byte index, and an answer
-/// with any other content type is boxed (about 80 bytes more).
+/// body, copied once into a shared `Arc<[u8]>` (16 bytes + the body, plus the
+/// allocator's rounding: 128 bytes for a 100-byte body) that every duplicate
+/// gets back without another copy. An empty body (as in
+/// [`StoredAnswer::ack`]) allocates nothing and comes back as `Bytes::new()`;
+/// the common content types (`application/xml`, `text/xml`,
+/// `application/json`, `text/plain`, with or without `; charset=utf-8`) are
+/// a one-byte index; an answer with any other content type is boxed whole
+/// (about 80 bytes more).
 ///
 /// # One process only
 ///
@@ -151,7 +153,7 @@ struct Inner {
     evicting: Mutex<()>,
 }
 
-/// One map value: 48 bytes (see the size test).
+/// One map value: 32 bytes (see the size test).
 struct Entry {
     /// Nanoseconds since the store's epoch; at or after it the entry is absent.
     expires: u64,
@@ -169,7 +171,9 @@ enum State {
         status: u16,
         /// 0: none; `i + 1`: `KNOWN_CONTENT_TYPES[i]`.
         content_type: u8,
-        body: Bytes,
+        /// `None` for an empty body. An `Arc<[u8]>` is 16 bytes where `Bytes`
+        /// is 32: it keeps a slot at 48 bytes (key included), not 64.
+        body: Option<Arc<[u8]>>,
     },
     /// An answer whose content type is not in `KNOWN_CONTENT_TYPES`.
     DoneOther(Box<StoredAnswer>),
@@ -191,7 +195,7 @@ impl State {
             Some(content_type) => State::Done {
                 status: answer.status,
                 content_type,
-                body: answer.body,
+                body: (!answer.body.is_empty()).then(|| Arc::from(answer.body.as_ref())),
             },
             None => State::DoneOther(Box::new(answer)),
         }
@@ -209,7 +213,9 @@ impl State {
                     .checked_sub(1)
                     .and_then(|i| KNOWN_CONTENT_TYPES.get(i))
                     .map(|ct| Bytes::from_static(ct.as_bytes())),
-                body: body.clone(),
+                body: body
+                    .as_ref()
+                    .map_or_else(Bytes::new, |body| Bytes::from_owner(Arc::clone(body))),
             }),
             State::DoneOther(answer) => Some(StoredAnswer::clone(answer)),
             State::InFlight { .. } | State::Failed { .. } => None,
@@ -757,8 +763,8 @@ mod tests {
 
     #[test]
     fn an_entry_fits_in_64_bytes() {
-        assert_eq!(std::mem::size_of::<Entry>(), 48);
-        assert!(std::mem::size_of::<(u128, Entry)>() <= 64);
+        assert_eq!(std::mem::size_of::<Entry>(), 32);
+        assert_eq!(std::mem::size_of::<(u128, Entry)>(), 48);
     }
 
     #[test]
