@@ -16,3 +16,8 @@ pub use voxhook_core::*;
 #[cfg(feature = "axum")]
 #[doc(inline)]
 pub use voxhook_axum as axum;
+
+/// The Redis dedup store (feature `redis`): one claim per delivery across
+/// every replica. See [`voxhook_redis`].
+#[cfg(feature = "redis")]
+pub use voxhook_redis as redis;
