@@ -43,7 +43,7 @@ fn run() -> Result<String, Box<dyn std::error::Error>> {
 
     let event = match (query, provider) {
         (Some(q), Some(p)) => Event::parse_query(p, &q)?,
-        (Some(_), None) => return Err("--query needs --provider".into()),
+        (Some(q), None) => Event::detect_query(&q)?,
         (None, provider) => {
             let mut body = Vec::new();
             std::io::stdin().read_to_end(&mut body)?;

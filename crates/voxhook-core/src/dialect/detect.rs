@@ -79,7 +79,7 @@ fn detect_json(body: &[u8]) -> Result<Provider, DecodeError> {
     }
 }
 
-fn detect_form(body: &[u8]) -> Result<Provider, DecodeError> {
+pub(crate) fn detect_form(body: &[u8]) -> Result<Provider, DecodeError> {
     if std::str::from_utf8(body).is_err() {
         return Err(DecodeError::InvalidUtf8);
     }

@@ -210,11 +210,13 @@ impl Draft {
                 };
                 if slot.is_none() {
                     *slot = match &value {
-                        Value::Json(text) => match serde_json::from_str::<String>(text) {
-                            // A JSON string holding JSON text (as a form field would).
-                            Ok(inner) => JsonText::parse(&inner),
-                            Err(_) => Some(JsonText::from_valid(text)),
-                        },
+                        // A JSON string holding JSON text (as a form field would).
+                        Value::Json(text) if text.starts_with('"') => {
+                            serde_json::from_str::<String>(text)
+                                .ok()
+                                .and_then(|inner| JsonText::parse(&inner))
+                        }
+                        Value::Json(text) => Some(JsonText::from_valid(text)),
                         Value::Str(s) => JsonText::parse(s),
                         _ => None,
                     };
@@ -265,11 +267,11 @@ fn as_text<'v>(value: &'v Value<'_>) -> Option<Cow<'v, str>> {
         Value::I64(n) => Some(Cow::Owned(n.to_string())),
         Value::F64(n) => Some(Cow::Owned(n.to_string())),
         Value::Bool(b) => Some(Cow::Borrowed(if *b { "true" } else { "false" })),
-        Value::Json(text) => match serde_json::from_str::<String>(text) {
-            Ok(s) => Some(Cow::Owned(s)),
-            // An object or array kept as its minified JSON text.
-            Err(_) => Some(Cow::Owned(JsonText::from_valid(text).as_str().to_owned())),
-        },
+        Value::Json(text) if text.starts_with('"') => {
+            serde_json::from_str::<String>(text).ok().map(Cow::Owned)
+        }
+        // An object or array kept as its minified JSON text.
+        Value::Json(text) => Some(Cow::Owned(JsonText::from_valid(text).into_string())),
         Value::Null => None,
     }
 }

@@ -64,6 +64,7 @@ use std::borrow::Cow;
 
 use bytes::Bytes;
 
+pub(crate) use detect::detect_form as detect_form_provider;
 pub use detect::detect_provider;
 pub use draft::{Draft, Value};
 pub use error::DecodeError;

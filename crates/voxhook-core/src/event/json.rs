@@ -14,7 +14,11 @@ impl JsonText {
     /// Wraps JSON text that is known to be valid.
     pub(crate) fn from_valid(text: &str) -> JsonText {
         // minify_json keeps valid JSON valid, and its output is UTF-8 when its input is.
-        JsonText(String::from_utf8_lossy(&minify_json(text.as_bytes())).into_owned())
+        let bytes = minify_json(text.as_bytes());
+        JsonText(
+            String::from_utf8(bytes)
+                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+        )
     }
 
     /// Validates `text` as JSON first; `null` is no value.
@@ -24,6 +28,10 @@ impl JsonText {
             return None;
         }
         Some(JsonText::from_valid(text))
+    }
+
+    pub(crate) fn into_string(self) -> String {
+        self.0
     }
 
     pub(crate) fn as_str(&self) -> &str {

@@ -232,6 +232,26 @@ impl Event {
         Event::parse(provider, content_type, body)
     }
 
+    /// Parses a GET callback's query string whose provider is not known,
+    /// guessing it from the names (see [`dialect::detect_provider`]).
+    ///
+    /// ```
+    /// use voxhook_core::{Event, Provider};
+    ///
+    /// let ev = Event::detect_query("CallUUID=abc&Event=StartApp")?;
+    /// assert_eq!((ev.provider(), ev.kind()), (Provider::Vobiz, "call.answered"));
+    /// # Ok::<(), voxhook_core::DecodeError>(())
+    /// ```
+    ///
+    /// # Errors
+    ///
+    /// As [`Event::parse_query`], plus [`DecodeError::Undetectable`].
+    pub fn detect_query(query: &str) -> Result<Event, DecodeError> {
+        let query = query.strip_prefix('?').unwrap_or(query);
+        let provider = dialect::detect_form_provider(query.as_bytes())?;
+        Event::parse_query(provider, query)
+    }
+
     /// Builds the event for `data` from its kind (as deserialization does).
     pub fn from_data(data: EventData) -> Event {
         Event::from_boxed(Box::new(data))
