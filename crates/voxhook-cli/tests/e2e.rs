@@ -311,6 +311,27 @@ fn verify_explains_a_wrong_url_and_a_stale_timestamp() {
 }
 
 #[test]
+fn verify_names_a_missing_header() {
+    let dump = "POST /voxtelesys/voice HTTP/1.1\nHost: h\ncontent-type: application/x-www-form-urlencoded\n\nCallSid=CA1";
+    let (code, out) = run_stdin(
+        voxhook()
+            .args([
+                "verify",
+                "--provider",
+                "voxtelesys",
+                "--secret",
+                VOXTELESYS_BASIC,
+            ])
+            .args(["--url", "https://hooks.example.com/voxtelesys/voice"]),
+        dump.as_bytes(),
+    );
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("missing_credentials"), "{out}");
+    assert!(out.contains("[basic] no Authorization header"), "{out}");
+    assert!(!out.contains("dev-password"), "{out}");
+}
+
+#[test]
 fn sign_output_makes_a_request_that_verifies() {
     let addr = start_receiver();
     let dir = tempdir("sign");
