@@ -327,7 +327,11 @@ fn verify_names_a_missing_header() {
     );
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("missing_credentials"), "{out}");
-    assert!(out.contains("[basic] no Authorization header"), "{out}");
+    assert!(
+        out.to_ascii_lowercase()
+            .contains("[basic] no `authorization` header"),
+        "{out}"
+    );
     assert!(!out.contains("dev-password"), "{out}");
 }
 
