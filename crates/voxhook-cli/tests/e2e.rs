@@ -448,7 +448,7 @@ fn load_with_duplicates_reports_no_mismatched_answers() {
 #[test]
 fn listen_forward_to_relays_resigned_deliveries() {
     let app = start_receiver();
-    let (mut listen, addr) = spawn_listen(&["--forward-to", &format!("http://{app}")]);
+    let (listen, addr) = spawn_listen(&["--forward-to", &format!("http://{app}")]);
     let from = "+14155550123";
     let (code, out, _) = run(voxhook().args([
         "send",
@@ -469,10 +469,7 @@ fn listen_forward_to_relays_resigned_deliveries() {
         "wrong",
     ]));
     assert_eq!(code, 1, "{out}");
-    listen.kill().ok();
-    let mut printed = String::new();
-    std::io::Read::read_to_string(listen.stdout.as_mut().unwrap(), &mut printed).unwrap();
-    listen.wait().ok();
+    let printed = listen.stop();
     assert!(printed.contains("vobiz call.answered"), "{printed}");
     assert!(
         printed.contains(&format!("→ http://{app}/vobiz/answer: 200")),
@@ -534,7 +531,30 @@ fn answer_in(out: &str, want: &str) -> bool {
 }
 
 /// Starts `voxhook listen` for Vobiz on a free port; returns the child and its address.
-fn spawn_listen(extra: &[&str]) -> (std::process::Child, String) {
+/// A running `voxhook listen`, killed when dropped (also when a test fails).
+struct Listen(std::process::Child);
+
+impl Listen {
+    /// Stops the listener and returns what it printed on stdout.
+    fn stop(mut self) -> String {
+        self.0.kill().ok();
+        let mut printed = String::new();
+        if let Some(out) = self.0.stdout.as_mut() {
+            std::io::Read::read_to_string(out, &mut printed).ok();
+        }
+        self.0.wait().ok();
+        printed
+    }
+}
+
+impl Drop for Listen {
+    fn drop(&mut self) {
+        self.0.kill().ok();
+        self.0.wait().ok();
+    }
+}
+
+fn spawn_listen(extra: &[&str]) -> (Listen, String) {
     let mut listen = voxhook()
         .args(["listen", "--addr", "127.0.0.1:0", "--provider", "vobiz"])
         .args(["--secret", VOBIZ_AUTH_TOKEN])
@@ -554,12 +574,12 @@ fn spawn_listen(extra: &[&str]) -> (std::process::Child, String) {
         .to_string();
     // Keep draining stderr so the listener never writes into a closed pipe.
     std::thread::spawn(move || std::io::copy(&mut stderr, &mut std::io::sink()));
-    (listen, addr)
+    (Listen(listen), addr)
 }
 
 #[test]
 fn listen_answers_actionable_events_with_the_fallback_voxml() {
-    let (mut listen, addr) = spawn_listen(&["--json"]);
+    let (listen, addr) = spawn_listen(&["--json"]);
     let url = format!("http://{addr}/vobiz/answer");
     let (code, out, _) = run(voxhook()
         .args(["send", &url, "--call-id", "call-42"])
@@ -570,10 +590,7 @@ fn listen_answers_actionable_events_with_the_fallback_voxml() {
         .args(["send", &url, "--event", "call.completed"])
         .args(["--secret", VOBIZ_AUTH_TOKEN]));
     assert_eq!(code, 0, "{out}");
-    listen.kill().ok();
-    let mut printed = String::new();
-    std::io::Read::read_to_string(listen.stdout.as_mut().unwrap(), &mut printed).unwrap();
-    listen.wait().ok();
+    let printed = listen.stop();
     let first: serde_json::Value =
         serde_json::from_str(printed.lines().next().unwrap_or_default()).expect(&printed);
     assert_eq!(first["kind"], "call.answered", "{printed}");

@@ -43,10 +43,15 @@ pub(crate) async fn run(args: ListenArgs) -> anyhow::Result<Outcome> {
         .await
         .map_err(|e| usage(format!("cannot listen on {}: {e}", args.addr)))?;
     let local = socket.local_addr()?;
+    // Bound to every interface, local tools still call 127.0.0.1; a tunnel needs --public-url.
+    let mut shown = local;
+    if shown.ip().is_unspecified() {
+        shown.set_ip(std::net::Ipv4Addr::LOCALHOST.into());
+    }
     let public = args
         .public_url
         .clone()
-        .unwrap_or_else(|| format!("http://{local}"));
+        .unwrap_or_else(|| format!("http://{shown}"));
     let providers: Vec<Provider> = match args.provider {
         Some(p) => vec![p],
         None => Provider::ALL.to_vec(),
