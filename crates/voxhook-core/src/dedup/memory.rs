@@ -755,6 +755,13 @@ mod tests {
         }
     }
 
+    async fn fresh_prior_failures(store: &MemoryStore, key: &DedupKey) -> u32 {
+        match store.claim(key, LEASE).await.expect("claim") {
+            Claim::Fresh { prior_failures, .. } => prior_failures,
+            other => panic!("expected fresh, got {other:?}"),
+        }
+    }
+
     async fn done(store: &MemoryStore, key: &DedupKey, ttl: Duration) {
         let token = fresh_token(store, key).await;
         let completed = store.complete(key, token, StoredAnswer::ack(), ttl).await;
@@ -835,17 +842,7 @@ mod tests {
             Claim::Done(StoredAnswer::ack())
         );
         tokio::time::advance(Duration::from_millis(1)).await;
-        let claim = store.claim(&key(1), LEASE).await.expect("claim");
-        assert!(
-            matches!(
-                claim,
-                Claim::Fresh {
-                    prior_failures: 0,
-                    ..
-                }
-            ),
-            "{claim:?}"
-        );
+        assert_eq!(fresh_prior_failures(&store, &key(1)).await, 0);
         assert_eq!(store.len(), 1, "expired entry reused in place");
     }
 
@@ -863,17 +860,7 @@ mod tests {
         let store = MemoryStore::new();
         let _dead = fresh_token(&store, &key(1)).await;
         tokio::time::advance(LEASE).await;
-        let claim = store.claim(&key(1), LEASE).await.expect("claim");
-        assert!(
-            matches!(
-                claim,
-                Claim::Fresh {
-                    prior_failures: 1,
-                    ..
-                }
-            ),
-            "{claim:?}"
-        );
+        assert_eq!(fresh_prior_failures(&store, &key(1)).await, 1);
     }
 
     #[tokio::test(start_paused = true)]
@@ -884,17 +871,7 @@ mod tests {
         let token = fresh_token(&store, &key(1)).await;
         assert!(store.release(&key(1), token).await.expect("release"));
         tokio::time::advance(Duration::from_secs(30)).await;
-        let claim = store.claim(&key(1), LEASE).await.expect("claim");
-        assert!(
-            matches!(
-                claim,
-                Claim::Fresh {
-                    prior_failures: 0,
-                    ..
-                }
-            ),
-            "{claim:?}"
-        );
+        assert_eq!(fresh_prior_failures(&store, &key(1)).await, 0);
     }
 
     #[tokio::test(start_paused = true)]
@@ -1006,6 +983,36 @@ mod tests {
         tokio::time::advance(LEASE).await;
         let _ = fresh_token(&store, &key(2)).await;
         assert_eq!(store.len(), 1, "both dead leases were swept");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn concurrent_new_keys_never_exceed_the_cap() {
+        let store = MemoryStore::builder().max_entries(64).build();
+        let mut tasks = tokio::task::JoinSet::new();
+        for t in 0..8_u32 {
+            let store = store.clone();
+            tasks.spawn(async move {
+                for i in 0..500_u32 {
+                    let mut bytes = [0_u8; 16];
+                    bytes[..4].copy_from_slice(&t.to_be_bytes());
+                    bytes[4..8].copy_from_slice(&i.to_be_bytes());
+                    let key = DedupKey(bytes);
+                    let token = fresh_token(&store, &key).await;
+                    let completed = store.complete(&key, token, StoredAnswer::ack(), TTL).await;
+                    assert!(completed.expect("complete"));
+                    assert!(store.len() <= 64, "len {} over the cap", store.len());
+                }
+            });
+        }
+        while let Some(joined) = tasks.join_next().await {
+            joined.expect("task");
+        }
+        assert!(store.len() <= 64);
+        assert_eq!(
+            store.len(),
+            store.inner.map.len(),
+            "the counter matches the map"
+        );
     }
 
     #[test]
