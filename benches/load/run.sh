@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Load benchmark: a bare axum route (read the body, answer 200) against the
+# reference receiver's /voxpria/events (HMAC t=,v1= auth, JSON decode,
+# in-memory dedup, handler), both --release, VOXHOOK_QUIET=1.
+#
+# Server pinned to CPU 0, wrk to CPU 1; rounds alternate bare / voxhook; every
+# request is a distinct, freshly signed event; each round starts a fresh server.
+#
+# Usage: benches/load/run.sh            (ROUNDS=5 DURATION=5 CONNS=32 N=300000)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+
+ROUNDS=${ROUNDS:-5}
+DURATION=${DURATION:-5}
+CONNS=${CONNS:-32}
+N=${N:-300000}
+PORT=${PORT:-3917}
+SECRET=whsec_dev_voxpria_secret
+
+command -v wrk >/dev/null || { echo "wrk is required (apt-get install -y wrk)" >&2; exit 1; }
+cargo build -q --release --example axum_receiver --example load_bare_axum --example load_gen_voxpria
+
+WORK=$(mktemp -d)
+SERVER_PID=""
+cleanup() {
+    if [ -n "$SERVER_PID" ]; then kill "$SERVER_PID" 2>/dev/null || true; wait "$SERVER_PID" 2>/dev/null || true; fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# Signed now: the receiver accepts t= within ±5 minutes, longer than the run.
+target/release/examples/load_gen_voxpria "$N" "$SECRET" > "$WORK/requests.txt"
+export VOXHOOK_LOAD_REQUESTS="$WORK/requests.txt"
+
+start() { # $1 = bare | voxhook
+    local bin=target/release/examples/load_bare_axum
+    [ "$1" = voxhook ] && bin=target/release/examples/axum_receiver
+    VOXHOOK_ADDR=127.0.0.1:$PORT VOXHOOK_QUIET=1 VOXPRIA_SECRET=$SECRET \
+        taskset -c 0 "$bin" >/dev/null 2>&1 &
+    SERVER_PID=$!
+    for _ in $(seq 100); do
+        curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && return 0
+        sleep 0.05
+    done
+    echo "server did not start" >&2; exit 1
+}
+stop() { kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""; }
+
+run_wrk() { # $1 = connections; prints "rps p50_us p99_us requests non2xx"
+    taskset -c 1 wrk -t1 -c"$1" -d"${DURATION}s" --latency -s benches/load/cycle.lua \
+        "http://127.0.0.1:$PORT/voxpria/events" > "$WORK/wrk.txt" 2> "$WORK/wrk.err"
+    if [ -s "$WORK/wrk.err" ]; then cat "$WORK/wrk.err" >&2; exit 1; fi
+    awk '
+        function us(v) { if (v ~ /us$/) return v+0; if (v ~ /ms$/) return v*1000; if (v ~ /s$/) return v*1000000; return v }
+        /Requests\/sec/ { rps=$2 }
+        /^ +50%/ { p50=us($2) } /^ +99%/ { p99=us($2) }
+        / requests in / { n=$1 }
+        /^non2xx=/ { split($0, a, "="); bad=a[2] }
+        END { printf "%s %.1f %.1f %s %s\n", rps, p50, p99, n, bad }' "$WORK/wrk.txt"
+}
+
+echo "round target conns rps p50_us p99_us requests non2xx"
+for round in $(seq "$ROUNDS"); do
+    for target in bare voxhook; do
+        for conns in "$CONNS" 1; do
+            start "$target"
+            result=$(run_wrk "$conns")
+            stop
+            echo "$round $target $conns $result"
+            requests=$(echo "$result" | awk '{print $4}')
+            if [ "$requests" -gt "$N" ]; then
+                echo "warning: $requests requests > N=$N: some were duplicates; raise N" >&2
+            fi
+        done
+    done
+done | tee "$WORK/results.txt"
+
+awk '
+    function median(a, n,   i, j, t) { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
+                                       return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
+    $1 == "round" { next }
+    $3 != 1 { k = $2; rps[k, ++nr[k]] = $4 }
+    $3 == 1 { k = $2; p50[k, ++nl[k]] = $5; p99[k, nl[k]] = $6 }
+    END {
+        for (k in nr) { n = nr[k]; for (i = 1; i <= n; i++) t[i] = rps[k, i]; R[k] = median(t, n) }
+        for (k in nl) { n = nl[k]; for (i = 1; i <= n; i++) t[i] = p50[k, i]; P[k] = median(t, n)
+                        for (i = 1; i <= n; i++) t[i] = p99[k, i]; Q[k] = median(t, n) }
+        printf "\nmedian over rounds:\n"
+        printf "  req/s  (c=%s): bare %.0f  voxhook %.0f  ratio %.3f\n", "'"$CONNS"'", R["bare"], R["voxhook"], R["voxhook"] / R["bare"]
+        printf "  CPU per request on the server core: bare %.2f us  voxhook %.2f us  added %.2f us\n", 1e6 / R["bare"], 1e6 / R["voxhook"], 1e6 / R["voxhook"] - 1e6 / R["bare"]
+        printf "  p50 (c=1): bare %.1f us  voxhook %.1f us  added %.1f us\n", P["bare"], P["voxhook"], P["voxhook"] - P["bare"]
+        printf "  p99 (c=1): bare %.1f us  voxhook %.1f us\n", Q["bare"], Q["voxhook"]
+    }' "$WORK/results.txt"
