@@ -674,3 +674,57 @@ fn quiet_delay_and_empty_values_are_read_as_documented() {
     );
     assert!(!Config::from_lookup(|n| (n == "VOXHOOK_QUIET").then(|| "0".to_owned())).quiet);
 }
+
+#[tokio::test]
+async fn with_voxhook_redis_url_two_replicas_share_dedup() {
+    let Some(server) = voxhook_redis::testing::RedisServer::start_or_skip(
+        "with_voxhook_redis_url_two_replicas_share_dedup",
+    ) else {
+        return;
+    };
+    let url = server.url();
+    let config = Config::from_lookup(|name| match name {
+        "VOXHOOK_QUIET" => Some("1".to_owned()),
+        "VOXHOOK_REDIS_URL" => Some(url.clone()),
+        _ => None,
+    });
+    assert!(config.startup_message("axum").contains("dedup: Redis"));
+    assert!(!config.startup_message("axum").contains(&url));
+    let replica = || {
+        let receivers = config.receivers().unwrap();
+        axum_app::router(config.clone(), &receivers)
+    };
+    let (a, b) = (replica(), replica());
+    let body = fixture("voxtelesys/incoming.form");
+    let req = || {
+        signed(
+            Provider::Voxtelesys,
+            Method::POST,
+            "/voxtelesys/voice",
+            FORM,
+            &body,
+        )
+    };
+    let (status, headers, first) = call(&a, req()).await;
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&first));
+    assert!(headers.get("voxhook-replayed").is_none());
+    let (status, headers, again) = call(&b, req()).await;
+    assert_eq!(status, 200);
+    assert_eq!(
+        headers["voxhook-replayed"], "true",
+        "the other replica answered it"
+    );
+    assert_eq!(again, first);
+}
+
+#[test]
+fn a_redis_url_outside_the_runtime_is_a_configuration_error() {
+    let config = Config::from_lookup(|name| {
+        (name == "VOXHOOK_REDIS_URL").then(|| "redis://127.0.0.1:1".to_owned())
+    });
+    let err = config.receivers().unwrap_err().to_string();
+    assert!(
+        err.contains("VOXHOOK_REDIS_URL") && !err.contains("127.0.0.1"),
+        "{err}"
+    );
+}

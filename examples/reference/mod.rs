@@ -10,9 +10,11 @@
 
 use std::fmt;
 use std::io::Write;
+use std::sync::Arc;
 use std::time::Duration;
 
 use voxhook::auth::Auth;
+use voxhook::dedup::DedupStore;
 use voxhook::pipeline::{Mode, Receiver};
 use voxhook::{ConfigError, Event, Provider, Rejection, voxml};
 
@@ -248,14 +250,20 @@ impl Config {
         m
     }
 
-    /// Builds the four receivers (in-memory dedup).
+    /// Builds the four receivers: in-memory dedup, or one Redis store shared
+    /// by all four when `VOXHOOK_REDIS_URL` is set (then call this inside the
+    /// async runtime).
     ///
     /// # Errors
     ///
-    /// A [`ConfigError`] when a credential is not usable (e.g. an invalid secret).
+    /// A [`ConfigError`] when a credential or the Redis URL is not usable.
     pub fn receivers(&self) -> Result<Receivers, ConfigError> {
+        let store = self.redis_store()?;
         let build = |provider: Provider, auth: Auth| {
             let mut builder = Receiver::builder(provider).auth(auth);
+            if let Some(store) = &store {
+                builder = builder.shared_store(Arc::clone(store));
+            }
             if let Some(budget) = self.budget {
                 builder = builder.budget(budget);
             }
@@ -276,6 +284,29 @@ impl Config {
                 Auth::vobiz(self.vobiz_auth_token.as_str()).public_url(&self.public_url)?,
             )?,
         })
+    }
+
+    /// The Redis dedup store shared by the four receivers when
+    /// `VOXHOOK_REDIS_URL` is set (connected on first use: while Redis is
+    /// down, deliveries fail closed with 503 and the provider retries).
+    fn redis_store(&self) -> Result<Option<Arc<dyn DedupStore>>, ConfigError> {
+        let Some(url) = &self.redis_url else {
+            return Ok(None);
+        };
+        if tokio::runtime::Handle::try_current().is_err() {
+            return Err(ConfigError::Invalid {
+                what: "VOXHOOK_REDIS_URL",
+                why: "the Redis store must be built inside the async runtime",
+            });
+        }
+        // The error never shows the URL (it may carry a password).
+        let store = voxhook_redis::RedisStore::builder(url.as_str())
+            .build_lazy()
+            .map_err(|_| ConfigError::Invalid {
+                what: "VOXHOOK_REDIS_URL",
+                why: "not a usable Redis URL",
+            })?;
+        Ok(Some(Arc::new(store)))
     }
 
     /// Prints the event's line on stdout, unless quiet: its normalized JSON.
