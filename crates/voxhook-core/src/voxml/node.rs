@@ -43,6 +43,10 @@ macro_rules! names {
         $vis enum $name { $($variant,)* }
 
         impl $name {
+            /// How many variants there are.
+            #[allow(dead_code)]
+            $vis const COUNT: usize = [$(stringify!($variant)),*].len();
+
             /// The canonical (XML, camelCase) name, used in error messages.
             $vis const fn name(self) -> &'static str {
                 match self { $($name::$variant => $text,)* }

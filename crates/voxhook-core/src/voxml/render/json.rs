@@ -1,194 +1,204 @@
-//! TryVox JSON VoxML: `{"voxml_version":"1.0","instructions":[...]}`, written by serde_json.
+//! TryVox JSON VoxML: `{"voxml_version":"1.0","instructions":[...]}`.
 //!
 //! An instruction is `{"verb":"Say","text":...,<params>...,<nested>...}`; a
 //! nested prompt or dial target is the same object without `verb`, under the
-//! key the schema names (`say`, `play`, `numbers`, `sip`, `client`).
-
-use serde::ser::{Serialize, SerializeMap, SerializeSeq, Serializer};
+//! key the schema names (`say`, `play`, `numbers`, `sip`, `client`). The
+//! punctuation is written directly; every string goes through serde_json's
+//! serializer, which does the escaping.
 
 use super::super::error::VoxmlError;
-use super::super::node::{Node, TextValue, Value};
+use super::super::node::{Node, TextValue, Value, Verb};
 use super::super::schema::{Schema, VerbSpec};
-use super::digits;
+use super::xml::write_uint;
+use super::{any_byte, digits};
 
-const VERSION: &str = "1.0";
+const HEAD: &str = r#"{"voxml_version":"1.0","instructions":["#;
+const TAIL: &str = "]}";
 
 pub(crate) fn write(schema: &Schema, nodes: &[Node], out: &mut Vec<u8>) -> Result<(), VoxmlError> {
-    serde_json::to_writer(out, &Doc { schema, nodes }).map_err(|e| VoxmlError::Malformed {
-        detail: e.to_string(),
-    })
+    out.extend_from_slice(HEAD.as_bytes());
+    write_seq(schema, nodes, None, out)?;
+    out.extend_from_slice(TAIL.as_bytes());
+    Ok(())
 }
 
-struct Doc<'a> {
-    schema: &'a Schema,
-    nodes: &'a [Node],
+/// The nodes (all, or only those of one verb) with their specs.
+fn items<'n>(
+    schema: &Schema,
+    nodes: &'n [Node],
+    verb: Option<Verb>,
+) -> impl Iterator<Item = (&'static VerbSpec, &'n Node)> {
+    nodes
+        .iter()
+        .filter(move |n| verb.is_none_or(|v| v == n.verb))
+        .filter_map(|n| schema.verb(n.verb).map(|spec| (spec, n)))
 }
 
-impl Serialize for Doc<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(2))?;
-        map.serialize_entry("voxml_version", VERSION)?;
-        map.serialize_entry(
-            "instructions",
-            &Seq {
-                schema: self.schema,
-                nodes: self.nodes,
-                verb: None,
-            },
-        )?;
-        map.end()
-    }
-}
-
-/// The nodes (all, or only those of one verb) as a JSON array.
-struct Seq<'a> {
-    schema: &'a Schema,
-    nodes: &'a [Node],
-    verb: Option<super::super::node::Verb>,
-}
-
-impl Seq<'_> {
-    fn items(&self) -> impl Iterator<Item = (&'static VerbSpec, &Node)> {
-        self.nodes
-            .iter()
-            .filter(|n| self.verb.is_none_or(|v| v == n.verb))
-            .filter_map(|n| self.schema.verb(n.verb).map(|spec| (spec, n)))
-    }
-}
-
-impl Serialize for Seq<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(None)?;
-        for (spec, node) in self.items() {
-            seq.serialize_element(&Obj {
-                schema: self.schema,
-                spec,
-                node,
-                top: self.verb.is_none(),
-            })?;
+fn write_seq(
+    schema: &Schema,
+    nodes: &[Node],
+    verb: Option<Verb>,
+    out: &mut Vec<u8>,
+) -> Result<(), VoxmlError> {
+    for (i, (spec, node)) in items(schema, nodes, verb).enumerate() {
+        if i > 0 {
+            out.push(b',');
         }
-        seq.end()
+        write_obj(schema, spec, node, verb.is_none(), out)?;
     }
+    Ok(())
 }
 
-/// One instruction (with `verb`) or nested object (without).
-struct Obj<'a> {
-    schema: &'a Schema,
+/// Calls `entry(key, value)` for each member of a node's object, in output order.
+fn members<'n, E>(
+    schema: &Schema,
     spec: &'static VerbSpec,
-    node: &'a Node,
+    node: &'n Node,
     top: bool,
-}
-
-impl Serialize for Obj<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let (schema, spec, node) = (self.schema, self.spec, self.node);
-        let mut map = s.serialize_map(None)?;
-        if self.top {
-            map.serialize_entry("verb", spec.name)?;
-        }
-        if let (Some(t), Some(text)) = (&spec.text, &node.text) {
-            map.serialize_entry(t.key, text)?;
-        }
-        for (attr, value) in &node.attrs {
-            if let Some(a) = schema.attr(spec, *attr) {
-                map.serialize_entry(a.name, &Json(value, schema))?;
-            }
-        }
-        for c in spec.children {
-            let mut of_verb = node.children.iter().filter(|n| n.verb == c.verb);
-            if c.many {
-                if of_verb.next().is_some() {
-                    let seq = Seq {
-                        schema,
-                        nodes: &node.children,
-                        verb: Some(c.verb),
-                    };
-                    map.serialize_entry(c.key, &seq)?;
-                }
-            } else if let (Some(first), Some(child_spec)) = (of_verb.next(), schema.verb(c.verb)) {
-                let obj = Obj {
-                    schema,
-                    spec: child_spec,
-                    node: first,
-                    top: false,
-                };
-                map.serialize_entry(c.key, &obj)?;
-            }
-        }
-        map.end()
-    }
-}
-
-struct Json<'a>(&'a Value, &'a Schema);
-
-impl Serialize for Json<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self.0 {
-            Value::UInt(n) => s.serialize_u64(*n),
-            Value::Bool(b) => s.serialize_bool(*b),
-            Value::Map(entries) => s.collect_map(entries.iter().map(|(k, v)| (k, v))),
-            other => match other.as_text(self.1.dialect) {
-                Some(TextValue::Str(v)) => s.serialize_str(v),
-                Some(TextValue::UInt(n)) => s.serialize_u64(n),
-                None => s.serialize_unit(),
-            },
-        }
-    }
-}
-
-/// Exact length of what [`write`] produces (serde_json's compact format).
-pub(crate) fn measure(schema: &Schema, nodes: &[Node]) -> usize {
-    // {"voxml_version":"1.0","instructions":[ ... ]}
-    r#"{"voxml_version":"1.0","instructions":[]}"#.len() + measure_seq(schema, nodes, None)
-}
-
-fn measure_seq(schema: &Schema, nodes: &[Node], verb: Option<super::super::node::Verb>) -> usize {
-    let seq = Seq {
-        schema,
-        nodes,
-        verb,
-    };
-    let mut len = 0;
-    let mut count = 0;
-    for (spec, node) in seq.items() {
-        len += measure_obj(schema, spec, node, verb.is_none());
-        count += 1;
-    }
-    len + count.max(1) - 1
-}
-
-fn measure_obj(schema: &Schema, spec: &'static VerbSpec, node: &Node, top: bool) -> usize {
-    let mut entries = 0;
-    let mut len = 2;
-    let mut entry = |key: &str, value: usize| {
-        entries += 1;
-        len += str_len(key) + 1 + value;
-    };
+    mut entry: impl FnMut(&'static str, Member<'n>) -> Result<(), E>,
+) -> Result<(), E> {
     if top {
-        entry("verb", str_len(spec.name));
+        entry("verb", Member::Str(spec.name))?;
     }
     if let (Some(t), Some(text)) = (&spec.text, &node.text) {
-        entry(t.key, str_len(text));
+        entry(t.key, Member::Str(text))?;
     }
     for (attr, value) in &node.attrs {
         if let Some(a) = schema.attr(spec, *attr) {
-            entry(a.name, value_len(value, schema));
+            entry(a.name, Member::Value(value))?;
         }
     }
     for c in spec.children {
         let mut of_verb = node.children.iter().filter(|n| n.verb == c.verb);
+        let Some(first) = of_verb.next() else {
+            continue;
+        };
         if c.many {
-            if of_verb.next().is_some() {
-                entry(c.key, 2 + measure_seq(schema, &node.children, Some(c.verb)));
-            }
-        } else if let (Some(first), Some(child_spec)) = (of_verb.next(), schema.verb(c.verb)) {
-            entry(c.key, measure_obj(schema, child_spec, first, false));
+            entry(c.key, Member::List(&node.children, c.verb))?;
+        } else if let Some(child_spec) = schema.verb(c.verb) {
+            entry(c.key, Member::Object(child_spec, first))?;
         }
     }
-    len + entries.max(1) - 1
+    Ok(())
 }
 
-fn value_len(value: &Value, schema: &Schema) -> usize {
+/// One member value of an instruction object.
+enum Member<'n> {
+    Str(&'n str),
+    Value(&'n Value),
+    List(&'n [Node], Verb),
+    Object(&'static VerbSpec, &'n Node),
+}
+
+fn write_obj(
+    schema: &Schema,
+    spec: &'static VerbSpec,
+    node: &Node,
+    top: bool,
+    out: &mut Vec<u8>,
+) -> Result<(), VoxmlError> {
+    out.push(b'{');
+    let mut first = true;
+    members(schema, spec, node, top, |key, member| {
+        if !first {
+            out.push(b',');
+        }
+        first = false;
+        // Keys come from the schema tables: plain ASCII, nothing to escape.
+        out.push(b'"');
+        out.extend_from_slice(key.as_bytes());
+        out.extend_from_slice(b"\":");
+        match member {
+            Member::Str(s) => write_str(s, out),
+            Member::Value(v) => write_value(schema, v, out),
+            Member::List(nodes, verb) => {
+                out.push(b'[');
+                write_seq(schema, nodes, Some(verb), out)?;
+                out.push(b']');
+                Ok(())
+            }
+            Member::Object(spec, node) => write_obj(schema, spec, node, false, out),
+        }
+    })?;
+    out.push(b'}');
+    Ok(())
+}
+
+fn write_value(schema: &Schema, value: &Value, out: &mut Vec<u8>) -> Result<(), VoxmlError> {
+    match value {
+        Value::Bool(true) => out.extend_from_slice(b"true"),
+        Value::Bool(false) => out.extend_from_slice(b"false"),
+        Value::UInt(n) => write_uint(*n, out),
+        Value::Map(entries) => {
+            out.push(b'{');
+            for (i, (k, v)) in entries.iter().enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                write_str(k, out)?;
+                out.push(b':');
+                write_str(v, out)?;
+            }
+            out.push(b'}');
+        }
+        other => match other.as_text(schema.dialect) {
+            Some(TextValue::Str(s)) => write_str(s, out)?,
+            Some(TextValue::UInt(n)) => write_uint(n, out),
+            None => out.extend_from_slice(b"null"),
+        },
+    }
+    Ok(())
+}
+
+fn json_special(b: u8) -> bool {
+    (b < 0x20) | (b == b'"') | (b == b'\\')
+}
+
+/// A JSON string literal, escaped by serde_json when it holds anything to escape.
+fn write_str(s: &str, out: &mut Vec<u8>) -> Result<(), VoxmlError> {
+    if !any_byte(s.as_bytes(), json_special) {
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+        return Ok(());
+    }
+    serde_json::to_writer(out, s).map_err(|e| VoxmlError::Malformed {
+        detail: e.to_string(),
+    })
+}
+
+/// Exact length of what [`write`] produces.
+pub(crate) fn measure(schema: &Schema, nodes: &[Node]) -> usize {
+    HEAD.len() + TAIL.len() + measure_seq(schema, nodes, None)
+}
+
+fn measure_seq(schema: &Schema, nodes: &[Node], verb: Option<Verb>) -> usize {
+    let mut len = 0;
+    for (i, (spec, node)) in items(schema, nodes, verb).enumerate() {
+        len += usize::from(i > 0) + measure_obj(schema, spec, node, verb.is_none());
+    }
+    len
+}
+
+fn measure_obj(schema: &Schema, spec: &'static VerbSpec, node: &Node, top: bool) -> usize {
+    let mut len = 2;
+    let mut count = 0;
+    let _ = members::<()>(schema, spec, node, top, |key, member| {
+        count += 1;
+        len += key.len()
+            + 3
+            + match member {
+                Member::Str(s) => str_len(s),
+                Member::Value(v) => value_len(schema, v),
+                Member::List(nodes, verb) => 2 + measure_seq(schema, nodes, Some(verb)),
+                Member::Object(spec, node) => measure_obj(schema, spec, node, false),
+            };
+        Ok(())
+    });
+    len + count.max(1) - 1
+}
+
+fn value_len(schema: &Schema, value: &Value) -> usize {
     match value {
         Value::UInt(n) => digits(*n),
         Value::Bool(true) => 4,
@@ -211,9 +221,13 @@ fn value_len(value: &Value, schema: &Schema) -> usize {
 
 /// Length of a JSON string literal as serde_json writes it.
 pub(crate) fn str_len(s: &str) -> usize {
-    2 + s
-        .bytes()
-        .map(|b| match b {
+    let bytes = s.as_bytes();
+    if !any_byte(bytes, json_special) {
+        return 2 + bytes.len();
+    }
+    2 + bytes
+        .iter()
+        .map(|&b| match b {
             b'"' | b'\\' | 0x08 | 0x0C | b'\n' | b'\r' | b'\t' => 2,
             0x00..=0x1F => 6,
             _ => 1,

@@ -60,3 +60,21 @@ pub(crate) fn digits(mut n: u64) -> usize {
     }
     len
 }
+
+/// Whether any byte of `s` matches `special`; 16 bytes at a time without
+/// branches inside a block, so the compiler can vectorize it (most text needs
+/// no escaping, and this keeps that common case cheap).
+#[inline]
+pub(crate) fn any_byte(s: &[u8], special: impl Fn(u8) -> bool) -> bool {
+    let (blocks, rest) = s.as_chunks::<16>();
+    for block in blocks {
+        let mut hit = false;
+        for &b in block {
+            hit |= special(b);
+        }
+        if hit {
+            return true;
+        }
+    }
+    rest.iter().any(|&b| special(b))
+}

@@ -8,7 +8,7 @@ use quick_xml::escape::escape;
 
 use super::super::node::{Node, TextValue};
 use super::super::schema::{Schema, VerbSpec};
-use super::digits;
+use super::{any_byte, digits};
 
 const DECL: &str = r#"<?xml version="1.0" encoding="UTF-8"?>"#;
 const OPEN: &str = "<Response>";
@@ -82,7 +82,7 @@ fn write_node(schema: &Schema, spec: &'static VerbSpec, node: &Node, out: &mut V
     }
     out.push(b'>');
     if let Some(text) = &node.text {
-        out.extend_from_slice(escape(text.as_str()).as_bytes());
+        write_escaped(text, out);
     }
     write_all(schema, &node.children, out);
     out.extend_from_slice(b"</");
@@ -92,7 +92,7 @@ fn write_node(schema: &Schema, spec: &'static VerbSpec, node: &Node, out: &mut V
 
 fn write_text(v: TextValue<'_>, out: &mut Vec<u8>) {
     match v {
-        TextValue::Str(s) => out.extend_from_slice(escape(s).as_bytes()),
+        TextValue::Str(s) => write_escaped(s, out),
         TextValue::UInt(n) => write_uint(n, out),
     }
 }
@@ -120,8 +120,25 @@ fn text_len(v: TextValue<'_>) -> usize {
     }
 }
 
-/// Length after `quick_xml::escape::escape`.
+fn xml_special(b: u8) -> bool {
+    (b == b'&') | (b == b'<') | (b == b'>') | (b == b'"') | (b == b'\'')
+}
+
+/// Text or an attribute value, escaped by quick-xml when it holds anything to escape.
+fn write_escaped(s: &str, out: &mut Vec<u8>) {
+    if any_byte(s.as_bytes(), xml_special) {
+        out.extend_from_slice(escape(s).as_bytes());
+    } else {
+        out.extend_from_slice(s.as_bytes());
+    }
+}
+
+/// Length after `quick_xml::escape::escape` (`&` -> `&amp;`, `<` -> `&lt;`, `>` -> `&gt;`,
+/// `"` -> `&quot;`, `'` -> `&apos;`).
 pub(crate) fn escaped_len(s: &str) -> usize {
+    if !any_byte(s.as_bytes(), xml_special) {
+        return s.len();
+    }
     s.len()
         + s.bytes()
             .map(|b| match b {

@@ -18,6 +18,8 @@ pub(crate) use rule::Rule;
 pub(crate) struct Schema {
     pub(crate) dialect: Dialect,
     pub(crate) verbs: &'static [VerbSpec],
+    /// Position in `verbs` of each [`Verb`] (by discriminant), `u8::MAX` when absent.
+    pub(crate) index: [u8; Verb::COUNT],
     /// Attributes every top-level verb accepts (Voxtelesys `history`).
     pub(crate) common: &'static [AttrSpec],
     /// Largest accepted document in bytes.
@@ -119,7 +121,8 @@ impl Schema {
     }
 
     pub(crate) fn verb(&self, verb: Verb) -> Option<&'static VerbSpec> {
-        self.verbs.iter().find(|v| v.verb == verb)
+        let at = *self.index.get(verb as usize)?;
+        self.verbs.get(usize::from(at))
     }
 
     pub(crate) fn verb_named(&self, name: &str) -> Option<&'static VerbSpec> {
@@ -127,7 +130,14 @@ impl Schema {
     }
 
     pub(crate) fn attr(&self, spec: &'static VerbSpec, attr: Attr) -> Option<&'static AttrSpec> {
-        self.attrs_of(spec).find(|a| a.attr == attr)
+        if let Some(a) = spec.attrs.iter().find(|a| a.attr == attr) {
+            return Some(a);
+        }
+        if spec.top {
+            self.common.iter().find(|a| a.attr == attr)
+        } else {
+            None
+        }
     }
 
     pub(crate) fn attr_named(
@@ -141,6 +151,21 @@ impl Schema {
     fn attrs_of(&self, spec: &'static VerbSpec) -> impl Iterator<Item = &'static AttrSpec> {
         let common: &'static [AttrSpec] = if spec.top { self.common } else { &[] };
         spec.attrs.iter().chain(common)
+    }
+
+    /// The lookup table for [`Schema::verb`]; the first spec of a verb wins.
+    pub(crate) const fn index(verbs: &[VerbSpec]) -> [u8; Verb::COUNT] {
+        let mut index = [u8::MAX; Verb::COUNT];
+        let mut i = 0;
+        while i < verbs.len() {
+            let v = verbs[i].verb as usize;
+            if index[v] == u8::MAX {
+                // Tables hold far fewer than 255 verbs.
+                index[v] = i as u8;
+            }
+            i += 1;
+        }
+        index
     }
 
     pub(crate) fn is_xml(&self) -> bool {

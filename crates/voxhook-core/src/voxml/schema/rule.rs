@@ -155,6 +155,9 @@ fn is_decimal(s: &str) -> bool {
 /// at all in attributes (parsers normalize them to spaces), no U+FFFE / U+FFFF.
 pub(crate) fn xml_chars_ok(s: &str, attribute: bool) -> bool {
     let bytes = s.as_bytes();
+    if !crate::voxml::render::any_byte(bytes, |b| (b < 0x20) | (b == 0xEF)) {
+        return true;
+    }
     for (i, &b) in bytes.iter().enumerate() {
         if b < 0x20 && (attribute || (b != b'\t' && b != b'\n')) {
             return false;
