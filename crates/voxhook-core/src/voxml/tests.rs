@@ -1,3 +1,5 @@
 //! Cross-cutting tests of the voxml module (goldens, hostile text, rules, properties).
 
 mod golden;
+mod golden_dialects;
+mod rules;
