@@ -423,7 +423,16 @@ fn check_rules() {
     type Matcher = fn(&VoxmlError) -> bool;
     const X: Option<&str> = Some("application/xml");
     const J: Option<&str> = Some("application/json");
-    let cases: Vec<(&str, Provider, Option<&str>, &str, &str, Matcher)> = vec![
+    /// Name, provider, content type, body, path of the first problem, what it is.
+    type CheckCase = (
+        &'static str,
+        Provider,
+        Option<&'static str>,
+        &'static str,
+        &'static str,
+        Matcher,
+    );
+    let cases: Vec<CheckCase> = vec![
         (
             "not well-formed",
             Provider::Vobiz,
