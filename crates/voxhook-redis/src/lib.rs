@@ -11,8 +11,7 @@
 //! ## Quick start
 //!
 //! ```no_run
-//! use std::time::Duration;
-//! use voxhook_core::dedup::{Claim, DedupKey, DedupStore, StoredAnswer};
+//! use voxhook_core::{Provider, auth::Auth, pipeline::Receiver};
 //! use voxhook_redis::RedisStore;
 //!
 //! # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
@@ -22,14 +21,27 @@
 //!     .build()
 //!     .await?;
 //!
-//! // Normally the voxhook `Receiver` makes these calls: hand it the store
-//! // with `Receiver::builder(provider).store(store)`.
+//! // One store (cheap to clone) for all the receivers of the process.
+//! let vobiz = Receiver::builder(Provider::Vobiz)
+//!     .auth(Auth::bearer(["s3cret"]))
+//!     .store(store.clone())
+//!     .build()?;
+//! # drop(vobiz); Ok(()) }
+//! ```
+//!
+//! The `Receiver` makes the store calls (claim, wait, complete or release);
+//! used directly, a fresh delivery looks like this:
+//!
+//! ```no_run
+//! use std::time::Duration;
+//! use voxhook_core::dedup::{Claim, DedupKey, DedupStore, StoredAnswer};
+//!
+//! # async fn demo(store: voxhook_redis::RedisStore) -> Result<(), voxhook_core::dedup::StoreError> {
 //! let key = DedupKey([7; 16]);
 //! if let Claim::Fresh { token, .. } = store.claim(&key, Duration::from_secs(35)).await? {
 //!     // ... run the handler, then store its answer for 24 h:
-//!     store
-//!         .complete(&key, token, StoredAnswer::ack(), Duration::from_secs(86_400))
-//!         .await?;
+//!     let day = Duration::from_secs(86_400);
+//!     store.complete(&key, token, StoredAnswer::ack(), day).await?;
 //! }
 //! # Ok(()) }
 //! ```
