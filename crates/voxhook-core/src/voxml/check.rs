@@ -12,8 +12,8 @@ use super::render::{JSON, XML};
 use super::schema::{Path, Schema, Sink, validate};
 use crate::Provider;
 
-mod json;
-mod xml;
+pub(crate) mod json;
+pub(crate) mod xml;
 
 /// Checks a document an endpoint answered for `provider`: content type, size
 /// limit, well-formedness, root, known verbs and attributes for the dialect,

@@ -37,7 +37,10 @@
 //! - TryVox `Pause` takes its duration as `length` (seconds); `Say` and `Play`
 //!   take `loop`. TryVox documents neither name.
 //! - TryVox nested objects (`say`/`play` in `Gather`, `numbers`/`sip`/`client`
-//!   in `Dial`) carry no `verb` key; top-level instructions put `verb` first.
+//!   in `Dial`) carry no `verb` key; top-level instructions put `verb` first,
+//!   then the text key, then parameters in the order they were set. A Gather's
+//!   `say` and `play` are keys of one object, so their relative order is not
+//!   something TryVox can see: we always write `say` first.
 //! - XML is written without whitespace, with `<?xml version="1.0" encoding="UTF-8"?>`,
 //!   and an element without content is self-closed (`<Hangup/>`).
 //! - A portable [`Response::reject`] is `<Hangup reason="...">` for Vobiz, which
@@ -46,6 +49,9 @@
 //! - A carriage return in text, and tab / line feed / carriage return in an
 //!   attribute, are rejected: XML parsers normalize them, so they would not
 //!   arrive as sent.
+//! - `check` accepts pretty-printed XML (whitespace between elements),
+//!   `text/xml`, comments and CDATA; it reports unknown attributes, which
+//!   providers may silently ignore, because they are usually typos.
 //! - Numeric ranges not given by a provider (TryVox `timeout`, `num_digits`,
 //!   `loop`) are bounded generously (see each dialect module) so typos are caught.
 

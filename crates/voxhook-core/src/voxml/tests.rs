@@ -2,4 +2,6 @@
 
 mod golden;
 mod golden_dialects;
+mod hostile;
+mod props;
 mod rules;

@@ -7,7 +7,7 @@ use super::super::node::{Node, Value};
 use super::super::schema::{Schema, VerbSpec};
 use super::Problems;
 
-pub(super) fn parse(schema: &Schema, body: &[u8], problems: &mut Problems) -> Option<Vec<Node>> {
+pub(crate) fn parse(schema: &Schema, body: &[u8], problems: &mut Problems) -> Option<Vec<Node>> {
     let root: Json = match serde_json::from_slice(body) {
         Ok(v) => v,
         Err(e) => {

@@ -25,7 +25,7 @@ struct Parser<'s> {
     root_done: bool,
 }
 
-pub(super) fn parse(schema: &Schema, body: &[u8], problems: &mut Problems) -> Option<Vec<Node>> {
+pub(crate) fn parse(schema: &Schema, body: &[u8], problems: &mut Problems) -> Option<Vec<Node>> {
     let Ok(text) = std::str::from_utf8(body) else {
         problems.add("", malformed("not UTF-8"));
         return None;

@@ -1,7 +1,7 @@
 //! Per-dialect schema tables (wire names, value rules, nesting) and the one
 //! validator that checks built and received documents against them.
 
-mod rule;
+pub(crate) mod rule;
 mod tryvox;
 mod vobiz;
 mod voxtelesys;
