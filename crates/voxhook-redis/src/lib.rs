@@ -1,6 +1,6 @@
 //! # voxhook-redis
 //!
-//! A [`DedupStore`] on Redis, so that every replica of a webhook endpoint
+//! A [`DedupStore`](voxhook_core::dedup::DedupStore) on Redis, so that every replica of a webhook endpoint
 //! sees one claim per delivery. Behind a load balancer, a provider's retry
 //! can reach another replica than the first delivery; with the in-process
 //! `MemoryStore` that replica would run the handler a second time. With a
@@ -63,7 +63,7 @@
 //! release), a duplicate one. Renew, complete and release check the lease
 //! token, so an owner whose lease ran out (and was taken over) cannot settle.
 //! Lease deadlines are judged on the Redis server's clock, the clock every
-//! replica shares. [`wait`](DedupStore::wait) polls one read-only script with
+//! replica shares. [`wait`](voxhook_core::dedup::DedupStore::wait) polls one read-only script with
 //! a pause doubling from 20 ms to 200 ms (at most about 5 requests per second
 //! per waiting delivery); dropping it stops polling.
 //!
@@ -146,7 +146,7 @@
 //!
 //! | feature | what |
 //! |---|---|
-//! | `test-support` | [`testing::RedisServer`]: a throwaway `redis-server` for tests and benches |
+//! | `test-support` | `testing::RedisServer`: a throwaway `redis-server` for tests and benches |
 //!
 //! ## Security
 //!
