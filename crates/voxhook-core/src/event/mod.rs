@@ -59,6 +59,16 @@
 //! | Vobiz | no `Event`, `CallStatus` ringing / in-progress | `call.ringing` / `call.answered` |
 //! | any | an event name not above | the provider's own name, unchanged |
 //!
+//! # Lossless raw fields
+//!
+//! An event keeps the payload bytes as received (one copy, shared by clones)
+//! and [`Event::raw`] decodes them on demand: a form is scanned, a JSON body
+//! is parsed, only when a raw field is asked for. Parsing itself reads the
+//! payload once into the typed fields and never builds a
+//! `serde_json::Value`, so the raw view costs nothing on the hot path, and
+//! every wire field stays reachable by its exact name, repeated form keys
+//! included ([`Raw::get_all`]).
+//!
 //! # The normalized JSON form
 //!
 //! [`Event`] serializes (serde) to a stable JSON object and deserializes from
