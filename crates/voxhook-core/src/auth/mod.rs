@@ -36,6 +36,58 @@
 //! # }).unwrap();
 //! ```
 //!
+//! # Other schemes
+//!
+//! | scheme | constructor | notes |
+//! |---|---|---|
+//! | Standard Webhooks / Svix | [`Auth::standard_webhooks`], [`StandardWebhooks`] | `whsec_` base64 secrets; `id.ts.body`; every space-separated `v1,` entry checked; tolerance both ways (default 5 min); the verified `webhook-id` is [`Verification::delivery_id`] |
+//! | Stripe-style `t=,v1=` | [`Auth::timestamped_hex`], [`TimestampedHex`] | raw secret bytes as key; every `v1` checked, not only the last |
+//! | body HMAC | [`Auth::body_hmac`], [`BodyHmac`] | `sha256=<hex>`, hex or base64 ([`SignatureEncoding`]); e.g. Vobiz KYC `X-Vobiz-Signature` keyed with the main account's token |
+//! | Plivo V3 / V2 | [`Auth::plivo`] | V3: URL with re-sorted query + sorted POST params + nonce, comma-separated signatures; same replay guard as Vobiz |
+//! | Twilio-style | [`Auth::twilio`], [`Twilio`] | HMAC-SHA1 of URL (query as received) + sorted params, repeated keys; JSON bodies via `bodySHA256`, always checked |
+//! | API key | [`Auth::api_key`] | configurable header; 401 without challenge |
+//! | IP allow-list | [`Auth::ip_allowlist`] | CIDR ranges; honours [`Auth::trust_proxies`] |
+//!
+//! # Secrets, rotation and resolvers
+//! Every constructor takes one secret or several ([`IntoSecrets`]); all are
+//! accepted, and [`Verification::secret_index`] says which matched, so an old
+//! secret can be retired once it stops matching. Secrets can instead come
+//! from a [`SecretResolver`] asked per request ([`SecretSource::resolver`]),
+//! e.g. per Vobiz sub-account or from a secret store with hot rotation.
+//! Constructors never fail: a problem (an empty secret, an invalid `whsec_`
+//! key) is kept and reported by [`Auth::validate`], which a receiver calls
+//! when it is built, and by the fallible setters ([`Auth::public_url`],
+//! [`Auth::trust_proxies`]).
+//!
+//! # Public URL and proxies
+//! URL-signed schemes (Vobiz, Plivo, Twilio) need the URL the provider
+//! called. Set it with [`Auth::public_url`] (the base; the request path is
+//! appended exactly as received). Without it, `https://` + `Host` is used,
+//! or, only when the peer is in [`Auth::trust_proxies`], the `Forwarded` /
+//! `X-Forwarded-Proto` / `X-Forwarded-Host` headers. Both default-port forms
+//! (`:443`/`:80` present or absent) are tried; fragments are never signed.
+//!
+//! # Combining
+//! [`Auth::any`] / [`Auth::or`] accept when one alternative accepts (when all
+//! fail, a present-but-wrong signature is reported before a missing one);
+//! [`Auth::all`] / [`Auth::and`] need every check, e.g.
+//! `Auth::tryvox(token).and(Auth::ip_allowlist(ranges))`.
+//!
+//! # Replay guard
+//! Vobiz and Plivo sign neither the body nor the time, so the nonces of
+//! verified requests are recorded (bounded in-memory [`MemoryNonceStore`] by
+//! default, shared by clones of the `Auth`; any [`NonceStore`] via
+//! [`Auth::nonce_store`]) and a nonce seen within 10 minutes is refused.
+//! Only requests whose signature verified are recorded, and only once the
+//! whole chain accepted them. Providers send a fresh nonce on every retry:
+//! nonces are never a dedup key.
+//!
+//! # Diagnostics and signing
+//! [`Auth::explain`] says what was checked (headers found or missing, URL
+//! variants tried, timestamp skew, which secret matched) without recording
+//! nonces; [`sign`] produces the headers each provider sends, with an
+//! injectable time and nonce.
+//!
 //! # Security
 //! Signatures are decoded to bytes and compared in constant time; an empty or
 //! truncated signature never matches. Tokens and passwords are compared as

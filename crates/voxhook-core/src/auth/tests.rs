@@ -718,11 +718,17 @@ fn debug_never_shows_secrets() {
         Auth::voxtelesys("user:basic-secret-2"),
         Auth::voxpria("whsec_voxpria-secret-3"),
         Auth::vobiz("vobiz-secret-4"),
+        Auth::from(NonceSignature::vobiz("vobiz-secret-5").parent_token("main-secret-6")),
+        Auth::twilio("twilio-secret-7"),
+        Auth::api_key("x-key", "api-secret-8"),
+        // The decoded key of this one is the bytes of "secret-9".
+        Auth::standard_webhooks(["whsec_c2VjcmV0LTk="]),
     ];
     for a in auths {
         let s = format!("{a:?}");
         assert!(!s.contains("secret-"), "{s}");
         assert!(s.contains("[REDACTED]"), "{s}");
+        assert!(!s.contains("c2VjcmV0LTk") && !s.contains("115, 101, 99"), "{s}");
     }
 }
 
