@@ -728,7 +728,10 @@ fn debug_never_shows_secrets() {
         let s = format!("{a:?}");
         assert!(!s.contains("secret-"), "{s}");
         assert!(s.contains("[REDACTED]"), "{s}");
-        assert!(!s.contains("c2VjcmV0LTk") && !s.contains("115, 101, 99"), "{s}");
+        assert!(
+            !s.contains("c2VjcmV0LTk") && !s.contains("115, 101, 99"),
+            "{s}"
+        );
     }
 }
 
