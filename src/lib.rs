@@ -21,3 +21,9 @@ pub use voxhook_axum as axum;
 /// every replica. See [`voxhook_redis`].
 #[cfg(feature = "redis")]
 pub use voxhook_redis as redis;
+
+/// The actix-web adapter (feature `actix`): [`VoxhookMiddleware`](voxhook_actix::VoxhookMiddleware),
+/// extractors and VoxML responses.
+#[cfg(feature = "actix")]
+#[doc(inline)]
+pub use voxhook_actix as actix;

@@ -1,0 +1,178 @@
+//! Reading a request payload under a size limit and a deadline.
+
+use actix_web::dev::Payload;
+use actix_web::http::header::{CONTENT_LENGTH, HeaderMap};
+use bytes::{Bytes, BytesMut};
+use futures_util::StreamExt;
+use tokio::time::{Instant, timeout_at};
+
+/// Why the body could not be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum BodyError {
+    /// Longer than the limit.
+    TooLarge,
+    /// The deadline passed while reading.
+    Deadline,
+    /// The client's payload stream failed (e.g. the connection dropped).
+    Read,
+}
+
+/// The declared `Content-Length`, if present and a valid number.
+pub(crate) fn content_length(headers: &HeaderMap) -> Option<u64> {
+    headers
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse().ok())
+}
+
+/// Reads the whole payload if it is at most `limit` bytes, before `deadline`.
+/// A single-chunk body is returned without copying.
+///
+/// An over-limit body is not drained here: actix-web's HTTP/1 dispatcher
+/// answers and then lingers, discarding what the client still sends (up to
+/// its client-disconnect timeout), so the client can read the 413.
+pub(crate) async fn read(
+    payload: &mut Payload,
+    limit: usize,
+    deadline: Instant,
+) -> Result<Bytes, BodyError> {
+    let collect = async {
+        let mut first: Option<Bytes> = None;
+        let mut rest: Option<BytesMut> = None;
+        let mut len: usize = 0;
+        while let Some(chunk) = payload.next().await {
+            let chunk = chunk.map_err(|_| BodyError::Read)?;
+            len = len.saturating_add(chunk.len());
+            if len > limit {
+                return Err(BodyError::TooLarge);
+            }
+            match (&first, &mut rest) {
+                (None, _) => first = Some(chunk),
+                (Some(f), None) => {
+                    let mut buf = BytesMut::with_capacity(len.max(f.len() * 2));
+                    buf.extend_from_slice(f);
+                    buf.extend_from_slice(&chunk);
+                    rest = Some(buf);
+                }
+                (Some(_), Some(buf)) => buf.extend_from_slice(&chunk),
+            }
+        }
+        Ok(match (first, rest) {
+            (_, Some(buf)) => buf.freeze(),
+            (Some(f), None) => f,
+            (None, None) => Bytes::new(),
+        })
+    };
+    timeout_at(deadline, collect)
+        .await
+        .unwrap_or(Err(BodyError::Deadline))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::Duration;
+
+    use actix_web::error::PayloadError;
+    use futures_util::stream;
+
+    use super::*;
+
+    type Boxed = std::pin::Pin<Box<dyn futures_util::Stream<Item = Result<Bytes, PayloadError>>>>;
+
+    fn far() -> Instant {
+        Instant::now() + Duration::from_secs(60)
+    }
+
+    fn chunks(parts: &'static [&'static [u8]]) -> Payload {
+        let s = stream::iter(
+            parts
+                .iter()
+                .map(|c| Ok::<_, PayloadError>(Bytes::from_static(c))),
+        );
+        Payload::from(Box::pin(s) as Boxed)
+    }
+
+    #[actix_web::test]
+    async fn reads_under_the_limit_and_refuses_over_it() {
+        struct Case {
+            name: &'static str,
+            chunks: &'static [&'static [u8]],
+            limit: usize,
+            want: Result<&'static [u8], BodyError>,
+        }
+        let cases = [
+            Case {
+                name: "empty",
+                chunks: &[],
+                limit: 4,
+                want: Ok(b""),
+            },
+            Case {
+                name: "one chunk",
+                chunks: &[b"abcd"],
+                limit: 4,
+                want: Ok(b"abcd"),
+            },
+            Case {
+                name: "three chunks",
+                chunks: &[b"ab", b"c", b"d"],
+                limit: 4,
+                want: Ok(b"abcd"),
+            },
+            Case {
+                name: "one over",
+                chunks: &[b"ab", b"cde"],
+                limit: 4,
+                want: Err(BodyError::TooLarge),
+            },
+            Case {
+                name: "single too big",
+                chunks: &[b"abcde"],
+                limit: 4,
+                want: Err(BodyError::TooLarge),
+            },
+        ];
+        for case in cases {
+            let mut pl = chunks(case.chunks);
+            let got = read(&mut pl, case.limit, far()).await;
+            assert_eq!(got.as_deref().map_err(|e| *e), case.want, "{}", case.name);
+        }
+    }
+
+    #[actix_web::test]
+    async fn a_failing_stream_is_a_read_error() {
+        let s = stream::iter([
+            Ok(Bytes::from_static(b"ab")),
+            Err(PayloadError::Incomplete(None)),
+        ]);
+        let mut pl = Payload::from(Box::pin(s) as Boxed);
+        assert_eq!(read(&mut pl, 16, far()).await, Err(BodyError::Read));
+    }
+
+    #[actix_web::test]
+    async fn a_payload_that_never_ends_stops_at_the_deadline() {
+        tokio::time::pause();
+        let mut pl =
+            Payload::from(Box::pin(stream::pending::<Result<Bytes, PayloadError>>()) as Boxed);
+        let deadline = Instant::now() + Duration::from_millis(500);
+        assert_eq!(read(&mut pl, 16, deadline).await, Err(BodyError::Deadline));
+    }
+
+    #[actix_web::test]
+    async fn a_single_chunk_is_not_copied() {
+        let bytes = Bytes::from_static(b"hello");
+        let mut pl = Payload::from(bytes.clone());
+        let got = read(&mut pl, 16, far()).await.unwrap();
+        assert_eq!(&got[..], b"hello");
+    }
+
+    #[test]
+    fn content_length_parses_only_numbers() {
+        let mut h = HeaderMap::new();
+        assert_eq!(content_length(&h), None);
+        h.insert(CONTENT_LENGTH, "12".parse().unwrap());
+        assert_eq!(content_length(&h), Some(12));
+        h.insert(CONTENT_LENGTH, "x".parse().unwrap());
+        assert_eq!(content_length(&h), None);
+    }
+}

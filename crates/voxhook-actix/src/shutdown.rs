@@ -1,0 +1,84 @@
+//! Graceful shutdown of an actix-web `HttpServer` that also waits for
+//! voxhook's handlers.
+//!
+//! A handler that missed its budget (or runs acknowledge-first) keeps
+//! running after its response was sent, on the actix worker that received
+//! the request. actix's own graceful stop waits only for open connections
+//! and then ends the workers, which would cancel those handlers. So stop in
+//! this order, as [`stop`] does: stop accepting, [`drain`] the receivers
+//! (which waits for handlers in time *and* late ones, while the workers are
+//! still alive), then stop the server.
+
+use std::time::Duration;
+
+use actix_web::dev::ServerHandle;
+use tokio::time::Instant;
+use voxhook_core::pipeline::Receiver;
+
+/// Waits for every receiver's running handlers (in time, late and
+/// acknowledge-first) to finish, up to `timeout` in total; from now on those
+/// receivers refuse new deliveries with 503 `overloaded`. Returns `true`
+/// when everything finished in time.
+///
+/// ```
+/// use std::time::Duration;
+/// use voxhook_core::{Provider, auth::Auth, pipeline::Receiver};
+///
+/// # actix_web::rt::System::new().block_on(async {
+/// let r = Receiver::builder(Provider::TryVox).auth(Auth::none()).build().unwrap();
+/// assert!(voxhook_actix::shutdown::drain([&r], Duration::from_secs(10)).await);
+/// # });
+/// ```
+pub async fn drain<'a>(
+    receivers: impl IntoIterator<Item = &'a Receiver>,
+    timeout: Duration,
+) -> bool {
+    let until = Instant::now() + timeout;
+    let mut all = true;
+    for receiver in receivers {
+        let left = until.saturating_duration_since(Instant::now());
+        all &= receiver.drain(left).await;
+    }
+    all
+}
+
+/// Shuts the server down gracefully within `grace`: stops accepting new
+/// connections, [`drain`]s the receivers' handlers, then stops the server
+/// (it lets the connections still open finish, up to the server's
+/// `shutdown_timeout`). Returns `true` when every handler finished in time.
+///
+/// Start the server with `.disable_signals()` and call this on SIGINT /
+/// SIGTERM yourself; actix's own signal handling would stop the workers
+/// without waiting for voxhook's background handlers.
+///
+/// ```no_run
+/// use std::time::Duration;
+/// use actix_web::{App, HttpServer};
+/// use voxhook_core::{Provider, auth::Auth, pipeline::Receiver};
+///
+/// # fn main() -> std::io::Result<()> {
+/// # actix_web::rt::System::new().block_on(async {
+/// let receiver = Receiver::builder(Provider::TryVox).auth(Auth::none()).build().unwrap();
+/// let server = HttpServer::new(|| App::new()) // routes with VoxhookMiddleware::answer(..) ...
+///     .disable_signals()
+///     .shutdown_timeout(10)
+///     .bind("127.0.0.1:3000")?
+///     .run();
+/// let handle = server.handle();
+/// actix_web::rt::spawn(async move {
+///     let _ = tokio::signal::ctrl_c().await;
+///     voxhook_actix::shutdown::stop(handle, vec![receiver], Duration::from_secs(10)).await;
+/// });
+/// server.await
+/// # })
+/// # }
+/// ```
+pub async fn stop(handle: ServerHandle, receivers: Vec<Receiver>, grace: Duration) -> bool {
+    handle.pause().await;
+    let drained = drain(&receivers, grace).await;
+    if !drained {
+        tracing::warn!(target: "voxhook::shutdown", "handlers still running at the end of the grace period");
+    }
+    handle.stop(true).await;
+    drained
+}
