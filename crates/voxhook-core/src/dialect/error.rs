@@ -32,7 +32,7 @@ pub enum DecodeError {
     },
     /// The JSON body is valid but is not an object.
     NotAnObject,
-    /// A form body or query string is not valid UTF-8.
+    /// The body or query string is not valid UTF-8.
     InvalidUtf8,
     /// Nothing identifies the event: no call, message, campaign or contact id and no event name.
     MissingIdentifier,
@@ -69,7 +69,7 @@ impl fmt::Display for DecodeError {
                 write!(f, "invalid JSON at line {line}, column {column}")
             }
             DecodeError::NotAnObject => f.write_str("JSON payload is not an object"),
-            DecodeError::InvalidUtf8 => f.write_str("form payload is not valid UTF-8"),
+            DecodeError::InvalidUtf8 => f.write_str("payload is not valid UTF-8"),
             DecodeError::MissingIdentifier => f.write_str(
                 "payload has no event name and no call, message, campaign or contact id",
             ),

@@ -12,6 +12,11 @@ use super::{DecodeError, Field, FieldFn};
 
 /// Decodes a JSON object body into `draft`.
 pub(crate) fn decode(body: &[u8], field: FieldFn, draft: &mut Draft) -> Result<(), DecodeError> {
+    // JSON text is UTF-8 (RFC 8259). Checked up front because serde_json does
+    // not validate the strings it skips, and the raw view re-emits them.
+    let Ok(text) = std::str::from_utf8(body) else {
+        return Err(DecodeError::InvalidUtf8);
+    };
     match body.iter().find(|b| !b.is_ascii_whitespace()) {
         None => return Err(DecodeError::EmptyBody),
         Some(b'{') => {}
@@ -23,7 +28,7 @@ pub(crate) fn decode(body: &[u8], field: FieldFn, draft: &mut Draft) -> Result<(
             };
         }
     }
-    let mut de = serde_json::Deserializer::from_slice(body);
+    let mut de = serde_json::Deserializer::from_str(text);
     Object {
         draft,
         field,

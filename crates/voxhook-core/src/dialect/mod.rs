@@ -371,6 +371,16 @@ mod tests {
                 bad.clone(),
             ),
             (
+                // Found by the `dialects` fuzz target: serde_json skips an
+                // unknown field's string without validating it.
+                "json not utf-8 in an ignored field",
+                Provider::TryVox,
+                JSON,
+                b"{\"event\":\"call.initiated\",\"call_uuid\":\"c-1\",\"x\":\"\xb9\xb9\"}",
+                DecodeError::InvalidUtf8,
+                bad.clone(),
+            ),
+            (
                 "no identifier json",
                 Provider::TryVox,
                 JSON,
