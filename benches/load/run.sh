@@ -28,9 +28,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Signed now: the receiver accepts t= within ±5 minutes, longer than the run.
-target/release/examples/load_gen_voxpria "$N" "$SECRET" > "$WORK/requests.txt"
 export VOXHOOK_LOAD_REQUESTS="$WORK/requests.txt"
+# Signed just before each run: the receiver accepts t= within ±5 minutes.
+sign_fresh() { target/release/examples/load_gen_voxpria "$N" "$SECRET" > "$VOXHOOK_LOAD_REQUESTS"; }
 
 start() { # $1 = bare | voxhook
     local bin=target/release/examples/load_bare_axum
@@ -63,11 +63,15 @@ echo "round target conns rps p50_us p99_us requests non2xx"
 for round in $(seq "$ROUNDS"); do
     for target in bare voxhook; do
         for conns in "$CONNS" 1; do
+            sign_fresh
             start "$target"
             result=$(run_wrk "$conns")
             stop
             echo "$round $target $conns $result"
             requests=$(echo "$result" | awk '{print $4}')
+            if [ "$(echo "$result" | awk '{print $5}')" != 0 ]; then
+                echo "warning: non-2xx answers in this run: its figures do not count" >&2
+            fi
             if [ "$requests" -gt "$N" ]; then
                 echo "warning: $requests requests > N=$N: some were duplicates; raise N" >&2
             fi

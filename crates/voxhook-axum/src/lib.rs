@@ -27,6 +27,7 @@
 //! |---|---|
 //! | [`VoxhookLayer`] / [`Voxhook`] / [`ResponseFuture`] | the tower middleware (see [`layer`]) |
 //! | [`Verified<T>`] | the verified event (or your type built from it); works without the layer too, without dedup and deadline |
+//! | [`WebhookState`] | where `Verified<T>` without the layer finds its receiver (`FromRef` of your state) |
 //! | [`Unverified<T>`] | a decoded event whose authentication you do elsewhere |
 //! | [`RawBody`], [`Delivery`] | the exact bytes received; the delivery metadata (dedup key, deadline) |
 //! | [`VoxMl`] | a portable VoxML answer, rendered by the layer for the route's provider |
