@@ -477,3 +477,24 @@ fn a_receiver_needs_explicit_auth() {
     let err = Receiver::builder(Provider::Vobiz).build().unwrap_err();
     assert!(err.to_string().contains("auth"));
 }
+
+#[test]
+fn a_misconfigured_auth_fails_at_build_time() {
+    let cases: &[(&str, Auth)] = &[
+        ("empty bearer token", Auth::bearer([""])),
+        (
+            "invalid whsec_ secret",
+            Auth::standard_webhooks(["whsec_%%%not-base64"]),
+        ),
+        (
+            "voxtelesys credentials without a colon",
+            Auth::voxtelesys("no-colon"),
+        ),
+    ];
+    for (name, auth) in cases {
+        let built = Receiver::builder(Provider::TryVox)
+            .auth(auth.clone())
+            .build();
+        assert!(built.is_err(), "{name}: built anyway");
+    }
+}

@@ -143,12 +143,16 @@ impl ReceiverBuilder {
     ///
     /// # Errors
     ///
-    /// [`ConfigError::Missing`] when no [`Auth`] was given;
+    /// [`ConfigError::Missing`] when no [`Auth`] was given; the [`Auth`]'s own
+    /// configuration error (an empty secret, an invalid `whsec_` secret, ...);
     /// [`ConfigError::Invalid`] for a zero budget, body limit or background bound.
     pub fn build(self) -> Result<Receiver, ConfigError> {
         let auth = self.auth.ok_or(ConfigError::Missing(
             "auth (use Auth::none() to accept unauthenticated requests)",
         ))?;
+        // An empty token or an invalid `whsec_` secret must fail at start-up,
+        // not as a 500 on every request.
+        auth.validate()?;
         let budget = self.budget.unwrap_or(self.provider.default_budget());
         if budget.is_zero() {
             return Err(ConfigError::Invalid {
