@@ -1,12 +1,14 @@
 #!/usr/bin/env bash
 # Load benchmark: a bare axum route (read the body, answer 200) against the
-# reference receiver's /voxpria/events (HMAC t=,v1= auth, JSON decode,
-# in-memory dedup, handler), both --release, VOXHOOK_QUIET=1.
+# axum reference receiver's /voxpria/events (HMAC t=,v1= auth, JSON decode,
+# in-memory dedup, handler), and the same for actix-web (a bare actix route
+# against the actix reference receiver), all --release, VOXHOOK_QUIET=1.
+# Each framework's receiver is compared with its own bare route.
 #
 # Server pinned to CPU 0, wrk to CPU 1; rounds alternate bare / voxhook; every
 # request is a distinct, freshly signed event; each round starts a fresh server.
 #
-# Usage: benches/load/run.sh            (ROUNDS=5 DURATION=5 CONNS=32 N=300000)
+# Usage: benches/load/run.sh            (ROUNDS=5 DURATION=5 CONNS=32 N=300000 FRAMEWORKS="axum actix")
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
@@ -16,9 +18,11 @@ CONNS=${CONNS:-32}
 N=${N:-300000}
 PORT=${PORT:-3917}
 SECRET=whsec_dev_voxpria_secret
+FRAMEWORKS=${FRAMEWORKS:-axum actix}
 
 command -v wrk >/dev/null || { echo "wrk is required (apt-get install -y wrk)" >&2; exit 1; }
-cargo build -q --release --example axum_receiver --example load_bare_axum --example load_gen_voxpria
+cargo build -q --release --example axum_receiver --example load_bare_axum \
+    --example actix_receiver --example load_bare_actix --example load_gen_voxpria
 
 WORK=$(mktemp -d)
 SERVER_PID=""
@@ -32,9 +36,9 @@ export VOXHOOK_LOAD_REQUESTS="$WORK/requests.txt"
 # Signed just before each run: the receiver accepts t= within ±5 minutes.
 sign_fresh() { target/release/examples/load_gen_voxpria "$N" "$SECRET" > "$VOXHOOK_LOAD_REQUESTS"; }
 
-start() { # $1 = bare | voxhook
-    local bin=target/release/examples/load_bare_axum
-    [ "$1" = voxhook ] && bin=target/release/examples/axum_receiver
+start() { # $1 = bare | voxhook, $2 = axum | actix
+    local bin=target/release/examples/load_bare_$2
+    [ "$1" = voxhook ] && bin=target/release/examples/$2_receiver
     VOXHOOK_ADDR=127.0.0.1:$PORT VOXHOOK_QUIET=1 VOXPRIA_SECRET=$SECRET \
         taskset -c 0 "$bin" >/dev/null 2>&1 &
     SERVER_PID=$!
@@ -61,20 +65,22 @@ run_wrk() { # $1 = connections; prints "rps p50_us p99_us requests non2xx"
 
 echo "round target conns rps p50_us p99_us requests non2xx"
 for round in $(seq "$ROUNDS"); do
-    for target in bare voxhook; do
-        for conns in "$CONNS" 1; do
-            sign_fresh
-            start "$target"
-            result=$(run_wrk "$conns")
-            stop
-            echo "$round $target $conns $result"
-            requests=$(echo "$result" | awk '{print $4}')
-            if [ "$(echo "$result" | awk '{print $5}')" != 0 ]; then
-                echo "warning: non-2xx answers in this run: its figures do not count" >&2
-            fi
-            if [ "$requests" -gt "$N" ]; then
-                echo "warning: $requests requests > N=$N: some were duplicates; raise N" >&2
-            fi
+    for fw in $FRAMEWORKS; do
+        for target in bare voxhook; do
+            for conns in "$CONNS" 1; do
+                sign_fresh
+                start "$target" "$fw"
+                result=$(run_wrk "$conns")
+                stop
+                echo "$round $fw-$target $conns $result"
+                requests=$(echo "$result" | awk '{print $4}')
+                if [ "$(echo "$result" | awk '{print $5}')" != 0 ]; then
+                    echo "warning: non-2xx answers in this run: its figures do not count" >&2
+                fi
+                if [ "$requests" -gt "$N" ]; then
+                    echo "warning: $requests requests > N=$N: some were duplicates; raise N" >&2
+                fi
+            done
         done
     done
 done | tee "$WORK/results.txt"
@@ -90,8 +96,13 @@ awk '
         for (k in nl) { n = nl[k]; for (i = 1; i <= n; i++) t[i] = p50[k, i]; P[k] = median(t, n)
                         for (i = 1; i <= n; i++) t[i] = p99[k, i]; Q[k] = median(t, n) }
         printf "\nmedian over rounds:\n"
-        printf "  req/s  (c=%s): bare %.0f  voxhook %.0f  ratio %.3f\n", "'"$CONNS"'", R["bare"], R["voxhook"], R["voxhook"] / R["bare"]
-        printf "  CPU per request on the server core: bare %.2f us  voxhook %.2f us  added %.2f us\n", 1e6 / R["bare"], 1e6 / R["voxhook"], 1e6 / R["voxhook"] - 1e6 / R["bare"]
-        printf "  p50 (c=1): bare %.1f us  voxhook %.1f us  added %.1f us\n", P["bare"], P["voxhook"], P["voxhook"] - P["bare"]
-        printf "  p99 (c=1): bare %.1f us  voxhook %.1f us\n", Q["bare"], Q["voxhook"]
+        nf = split("'"$FRAMEWORKS"'", fws, " ")
+        for (f = 1; f <= nf; f++) {
+            b = fws[f] "-bare"; v = fws[f] "-voxhook"
+            printf " %s:\n", fws[f]
+            printf "  req/s  (c=%s): bare %.0f  voxhook %.0f  ratio %.3f\n", "'"$CONNS"'", R[b], R[v], R[v] / R[b]
+            printf "  CPU per request on the server core: bare %.2f us  voxhook %.2f us  added %.2f us\n", 1e6 / R[b], 1e6 / R[v], 1e6 / R[v] - 1e6 / R[b]
+            printf "  p50 (c=1): bare %.1f us  voxhook %.1f us  added %.1f us\n", P[b], P[v], P[v] - P[b]
+            printf "  p99 (c=1): bare %.1f us  voxhook %.1f us\n", Q[b], Q[v]
+        }
     }' "$WORK/results.txt"
