@@ -22,14 +22,18 @@ fn main() -> ExitCode {
         .init();
 
     let config = reference::Config::from_env();
-    let receivers = match config.receivers() {
-        Ok(receivers) => receivers,
-        Err(e) => {
-            eprintln!("voxhook: configuration error: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    actix_web::rt::System::new().block_on(serve(config, receivers))
+    // Inside the runtime: a Redis store (`VOXHOOK_REDIS_URL`) starts its
+    // connection task on the runtime that builds it.
+    actix_web::rt::System::new().block_on(async move {
+        let receivers = match config.receivers() {
+            Ok(receivers) => receivers,
+            Err(e) => {
+                eprintln!("voxhook: configuration error: {e}");
+                return ExitCode::FAILURE;
+            }
+        };
+        serve(config, receivers).await
+    })
 }
 
 async fn serve(config: reference::Config, receivers: reference::Receivers) -> ExitCode {
