@@ -41,26 +41,27 @@ fn slot(r: &Rejection) -> usize {
     }
 }
 
-const SLOT_KINDS: [&str; REJECTION_SLOTS] = [
-    "malformed_payload",
-    "missing_credentials",
-    "invalid_credentials",
-    "missing_signature",
-    "malformed_signature",
-    "signature_mismatch",
-    "stale_timestamp",
-    "replayed_nonce",
-    "forbidden_address",
-    "not_found",
-    "method_not_allowed",
-    "payload_too_large",
-    "unsupported_media_type",
-    "handler_failed",
-    "misconfigured",
-    "store_unavailable",
-    "in_flight",
-    "overloaded",
-    "deadline",
+/// One rejection per slot, in slot order: their `kind()` names the counters.
+const SLOT_REPRESENTATIVES: [Rejection; REJECTION_SLOTS] = [
+    Rejection::MalformedPayload,
+    Rejection::MissingCredentials(crate::Challenge::None),
+    Rejection::InvalidCredentials(crate::Challenge::None),
+    Rejection::MissingSignature,
+    Rejection::MalformedSignature,
+    Rejection::SignatureMismatch,
+    Rejection::StaleTimestamp,
+    Rejection::ReplayedNonce,
+    Rejection::ForbiddenAddress,
+    Rejection::NotFound,
+    Rejection::MethodNotAllowed(std::borrow::Cow::Borrowed("")),
+    Rejection::PayloadTooLarge,
+    Rejection::UnsupportedMediaType,
+    Rejection::HandlerFailed,
+    Rejection::Misconfigured,
+    Rejection::StoreUnavailable,
+    Rejection::InFlight,
+    Rejection::Overloaded,
+    Rejection::Deadline,
 ];
 
 fn bump(c: &AtomicU64) {
@@ -99,10 +100,10 @@ impl Stats {
             duplicates: load(&self.duplicates),
             deadline_misses: load(&self.deadline_misses),
             background_failures: load(&self.background_failures),
-            rejections: SLOT_KINDS
+            rejections: SLOT_REPRESENTATIVES
                 .iter()
                 .zip(&self.rejections)
-                .map(|(k, c)| (*k, load(c)))
+                .map(|(r, c)| (r.kind(), load(c)))
                 .filter(|(_, n)| *n > 0)
                 .collect(),
         }
@@ -144,5 +145,17 @@ impl StatsSnapshot {
             .iter()
             .find(|(k, _)| *k == kind)
             .map_or(0, |(_, n)| *n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_slot_is_named_by_its_own_kind() {
+        for (i, r) in SLOT_REPRESENTATIVES.iter().enumerate() {
+            assert_eq!(slot(r), i, "{}", r.kind());
+        }
     }
 }
