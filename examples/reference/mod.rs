@@ -148,6 +148,9 @@ pub struct Config {
     /// Overrides every route's budget (tests use a short one); `None` is
     /// the provider's default budget.
     pub budget: Option<Duration>,
+    /// Overrides the dedup store of all four receivers (tests pass one they
+    /// can inspect); `None` is in-memory, or Redis when `redis_url` is set.
+    pub store: Option<Arc<dyn DedupStore>>,
     /// The variables whose built-in default is in use, with that default.
     pub defaults: Vec<(&'static str, String)>,
 }
@@ -212,6 +215,7 @@ impl Config {
             demo_delay,
             quiet: lookup("VOXHOOK_QUIET").as_deref() == Some("1"),
             budget: None,
+            store: None,
             defaults,
         }
     }
@@ -258,7 +262,10 @@ impl Config {
     ///
     /// A [`ConfigError`] when a credential or the Redis URL is not usable.
     pub fn receivers(&self) -> Result<Receivers, ConfigError> {
-        let store = self.redis_store()?;
+        let store = match &self.store {
+            Some(store) => Some(Arc::clone(store)),
+            None => self.redis_store()?,
+        };
         let build = |provider: Provider, auth: Auth| {
             let mut builder = Receiver::builder(provider).auth(auth);
             if let Some(store) = &store {
