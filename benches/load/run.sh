@@ -5,8 +5,13 @@
 # against the actix reference receiver), all --release, VOXHOOK_QUIET=1.
 # Each framework's receiver is compared with its own bare route.
 #
-# Server pinned to CPU 0, wrk to CPU 1; rounds alternate bare / voxhook; every
-# request is a distinct, freshly signed event; each round starts a fresh server.
+# Throughput (c=CONNS): server pinned to CPU 0, wrk to CPU 1. Latency (c=1):
+# server and wrk both on CPU 0, because across vCPUs every request waits for a
+# halted vCPU to be woken through the hypervisor and p50 measures that wake-up,
+# not the server (shared/reference/perf-baselines.md section 6); set
+# LATENCY_CLIENT_CPU=1 to measure the cross-vCPU figure anyway. Rounds
+# alternate bare / voxhook; every request is a distinct, freshly signed event;
+# each run starts a fresh server.
 #
 # Usage: benches/load/run.sh            (ROUNDS=5 DURATION=5 CONNS=32 N=300000 FRAMEWORKS="axum actix")
 set -euo pipefail
@@ -19,6 +24,9 @@ N=${N:-300000}
 PORT=${PORT:-3917}
 SECRET=whsec_dev_voxpria_secret
 FRAMEWORKS=${FRAMEWORKS:-axum actix}
+SERVER_CPU=${SERVER_CPU:-0}
+CLIENT_CPU=${CLIENT_CPU:-1}
+LATENCY_CLIENT_CPU=${LATENCY_CLIENT_CPU:-$SERVER_CPU}
 
 command -v wrk >/dev/null || { echo "wrk is required (apt-get install -y wrk)" >&2; exit 1; }
 cargo build -q --release --example axum_receiver --example load_bare_axum \
@@ -40,7 +48,7 @@ start() { # $1 = bare | voxhook, $2 = axum | actix
     local bin=target/release/examples/load_bare_$2
     [ "$1" = voxhook ] && bin=target/release/examples/$2_receiver
     VOXHOOK_ADDR=127.0.0.1:$PORT VOXHOOK_QUIET=1 VOXPRIA_SECRET=$SECRET \
-        taskset -c 0 "$bin" >/dev/null 2>&1 &
+        taskset -c "$SERVER_CPU" "$bin" >/dev/null 2>&1 &
     SERVER_PID=$!
     for _ in $(seq 100); do
         curl -sf "http://127.0.0.1:$PORT/healthz" >/dev/null 2>&1 && return 0
@@ -51,7 +59,9 @@ start() { # $1 = bare | voxhook, $2 = axum | actix
 stop() { kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true; SERVER_PID=""; }
 
 run_wrk() { # $1 = connections; prints "rps p50_us p99_us requests non2xx"
-    taskset -c 1 wrk -t1 -c"$1" -d"${DURATION}s" --latency -s benches/load/cycle.lua \
+    local cpu=$CLIENT_CPU
+    [ "$1" = 1 ] && cpu=$LATENCY_CLIENT_CPU
+    taskset -c "$cpu" wrk -t1 -c"$1" -d"${DURATION}s" --latency -s benches/load/cycle.lua \
         "http://127.0.0.1:$PORT/voxpria/events" > "$WORK/wrk.txt" 2> "$WORK/wrk.err"
     if [ -s "$WORK/wrk.err" ]; then cat "$WORK/wrk.err" >&2; exit 1; fi
     awk '
