@@ -33,6 +33,16 @@ impl HeaderSource for ActixHeaders<'_> {
     fn first(&self, name: &str) -> Option<&[u8]> {
         self.0.get(name).map(|v| v.as_bytes())
     }
+
+    fn first_each<'s>(&'s self, names: &[&str], out: &mut [Option<&'s [u8]>]) {
+        voxhook_core::request::first_each_by_scan(
+            self.0.iter().map(|(n, v)| (n.as_str(), v.as_bytes())),
+            self.0.len(),
+            names,
+            out,
+            |n| self.first(n),
+        );
+    }
 }
 
 impl fmt::Debug for ActixHeaders<'_> {

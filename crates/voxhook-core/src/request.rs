@@ -27,6 +27,26 @@ pub trait HeaderSource: Sync {
         self.first(name).and_then(|v| std::str::from_utf8(v).ok())
     }
 
+    /// The first value of each header in `names` (lower case) into the slot
+    /// of `out` with the same index; slots past either length are left alone.
+    ///
+    /// A scheme that reads several headers calls this once, so a map can
+    /// answer in a single pass instead of one lookup per name.
+    ///
+    /// ```
+    /// use voxhook_core::HeaderSource;
+    ///
+    /// let headers = [("webhook-id", "msg_1"), ("webhook-signature", "v1,abc")];
+    /// let mut out = [None; 3];
+    /// headers.first_each(&["webhook-id", "webhook-timestamp", "webhook-signature"], &mut out);
+    /// assert_eq!(out, [Some(&b"msg_1"[..]), None, Some(&b"v1,abc"[..])]);
+    /// ```
+    fn first_each<'s>(&'s self, names: &[&str], out: &mut [Option<&'s [u8]>]) {
+        for (name, slot) in names.iter().zip(out.iter_mut()) {
+            *slot = self.first(name);
+        }
+    }
+
     /// How many values header `name` has.
     fn count(&self, name: &str) -> usize {
         let mut n = 0;
@@ -44,6 +64,68 @@ impl HeaderSource for http::HeaderMap {
 
     fn first(&self, name: &str) -> Option<&[u8]> {
         self.get(name).map(|v| v.as_bytes())
+    }
+
+    fn first_each<'s>(&'s self, names: &[&str], out: &mut [Option<&'s [u8]>]) {
+        first_each_by_scan(
+            self.iter().map(|(n, v)| (n.as_str(), v.as_bytes())),
+            self.len(),
+            names,
+            out,
+            |n| self.first(n),
+        );
+    }
+}
+
+/// [`HeaderSource::first_each`] for a map that can list its values: one
+/// pass comparing names, which for the handful of headers a webhook carries
+/// is cheaper than parsing and hashing every looked-up name. Past 32 values
+/// (a header flood) it makes one `first` lookup per name instead.
+///
+/// `entries` yields every value in the order received, names in lower case;
+/// `len` is how many there are.
+///
+/// ```
+/// use voxhook_core::request::first_each_by_scan;
+///
+/// let list = [("x-a", "1"), ("x-b", "2"), ("x-a", "3")];
+/// let entries = list.iter().map(|(n, v)| (*n, v.as_bytes()));
+/// let first = |name: &str| list.iter().find(|(n, _)| *n == name).map(|(_, v)| v.as_bytes());
+/// let mut out = [None; 2];
+/// first_each_by_scan(entries, list.len(), &["x-a", "x-c"], &mut out, first);
+/// assert_eq!(out, [Some(&b"1"[..]), None]);
+/// ```
+pub fn first_each_by_scan<'s>(
+    entries: impl Iterator<Item = (&'s str, &'s [u8])>,
+    len: usize,
+    names: &[&str],
+    out: &mut [Option<&'s [u8]>],
+    first: impl Fn(&str) -> Option<&'s [u8]>,
+) {
+    const SCAN_LIMIT: usize = 32;
+    let n = names.len().min(out.len());
+    let (names, out) = (&names[..n], &mut out[..n]);
+    if len > SCAN_LIMIT {
+        for (name, slot) in names.iter().zip(out.iter_mut()) {
+            *slot = first(name);
+        }
+        return;
+    }
+    out.fill(None);
+    let mut missing = n;
+    for (name, value) in entries {
+        if let Some(slot) = names
+            .iter()
+            .position(|n| *n == name)
+            .and_then(|i| out.get_mut(i))
+            && slot.is_none()
+        {
+            *slot = Some(value);
+            missing -= 1;
+            if missing == 0 {
+                break;
+            }
+        }
     }
 }
 
@@ -180,6 +262,55 @@ impl fmt::Debug for Inbound<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn first_each_agrees_with_first_for_small_and_flooded_maps() {
+        struct Case {
+            name: &'static str,
+            filler: usize,
+        }
+        let cases = [
+            Case {
+                name: "a few headers: one scan",
+                filler: 3,
+            },
+            Case {
+                name: "a header flood: one lookup per name",
+                filler: 100,
+            },
+        ];
+        let names = [
+            "webhook-id",
+            "webhook-timestamp",
+            "webhook-signature",
+            "absent",
+        ];
+        for case in cases {
+            let mut map = http::HeaderMap::new();
+            for i in 0..case.filler {
+                map.append(
+                    http::HeaderName::from_bytes(format!("x-filler-{i}").as_bytes()).unwrap(),
+                    http::HeaderValue::from_static("f"),
+                );
+            }
+            map.append(
+                "Webhook-Signature",
+                http::HeaderValue::from_static("v1,first"),
+            );
+            map.append(
+                "webhook-signature",
+                http::HeaderValue::from_static("v1,second"),
+            );
+            map.append("WEBHOOK-ID", http::HeaderValue::from_static("msg_1"));
+            map.append("webhook-timestamp", http::HeaderValue::from_static("12"));
+            let mut out = [Some(&b"stale"[..]); 4];
+            map.first_each(&names, &mut out);
+            let expected = names.map(|n| map.first(n));
+            assert_eq!(out, expected, "{}", case.name);
+            assert_eq!(out[2], Some(&b"v1,first"[..]), "{}", case.name);
+            assert_eq!(out[3], None, "{}: a stale slot is cleared", case.name);
+        }
+    }
 
     #[test]
     fn header_lookup_is_case_insensitive_and_ordered() {

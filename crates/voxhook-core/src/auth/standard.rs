@@ -109,16 +109,20 @@ impl StandardWebhooks {
     ) -> Result<Verification, AuthError> {
         let scheme = Scheme::StandardWebhooks;
         let malformed = |why| AuthError::MalformedSignature { scheme, why };
-        let h = req.headers();
-        let Some((names, sig)) = NAMES.iter().find_map(|n| h.first(n[2]).map(|sig| (n, sig)))
-        else {
+        let mut found = [None; 3];
+        let Some(names) = NAMES.iter().find(|names| {
+            req.headers().first_each(names.as_slice(), &mut found);
+            found[2].is_some()
+        }) else {
             out.note(scheme, || {
                 "no webhook-signature or svix-signature header".into()
             });
             return Err(AuthError::MissingSignature { scheme });
         };
         let [id_name, ts_name, _] = *names;
-        let Some(id) = h.first(id_name).map(<[u8]>::trim_ascii) else {
+        let [id, ts_raw, sig] = found.map(|v| v.map(<[u8]>::trim_ascii));
+        let sig = sig.unwrap_or_default();
+        let Some(id) = id else {
             out.note(scheme, || format!("no `{id_name}` header"));
             return Err(malformed("the id header is missing"));
         };
@@ -126,7 +130,7 @@ impl StandardWebhooks {
             .ok()
             .filter(|id| !id.is_empty() && id.len() <= MAX_ID)
             .ok_or(malformed("the id is empty, too long or not text"))?;
-        let Some(ts_raw) = h.first(ts_name).map(<[u8]>::trim_ascii) else {
+        let Some(ts_raw) = ts_raw else {
             out.note(scheme, || format!("no `{ts_name}` header"));
             return Err(malformed("the timestamp header is missing"));
         };
