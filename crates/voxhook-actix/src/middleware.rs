@@ -3,9 +3,13 @@
 use std::cell::OnceCell;
 use std::fmt;
 use std::future::{Ready, ready};
+use std::pin::Pin;
 use std::rc::Rc;
+use std::task::{Context, Poll};
 
-use actix_web::body::{EitherBody, MessageBody};
+use bytes::Bytes;
+
+use actix_web::body::{BodySize, BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{Payload, Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
 use actix_web::{Error, HttpMessage};
 use futures_util::future::LocalBoxFuture;
@@ -195,14 +199,16 @@ where
     let mut payload = req.take_payload();
     let body = match body::read(&mut payload, receiver.body_limit(), deadline).await {
         Ok(body) => body,
-        Err(BodyError::TooLarge) => {
-            receiver.note_rejection(&Rejection::PayloadTooLarge);
-            return Ok(respond(req, Reply::Rejected(Rejection::PayloadTooLarge)));
-        }
-        Err(BodyError::Deadline) => return Ok(respond(req, receiver.budget_reply(mode))),
-        Err(BodyError::Read) => {
-            receiver.note_rejection(&Rejection::MalformedPayload);
-            return Ok(respond(req, Reply::Rejected(Rejection::MalformedPayload)));
+        Err(error) => {
+            let reply = match error {
+                BodyError::TooLarge => Reply::Rejected(Rejection::PayloadTooLarge),
+                BodyError::Read => Reply::Rejected(Rejection::MalformedPayload),
+                BodyError::Deadline => receiver.budget_reply(mode),
+            };
+            if let Reply::Rejected(rejection) = &reply {
+                receiver.note_rejection(rejection);
+            }
+            return Ok(respond_unread(req, reply, payload));
         }
     };
     drop(payload);
@@ -254,6 +260,50 @@ where
         (reply, _) => reply,
     };
     Ok(ServiceResponse::new(http_req, reply_response(reply)).map_into_right_body())
+}
+
+/// The answer to a request whose body was not read to its end.
+///
+/// The response body holds the unread payload until it is fully written:
+/// actix then closes the connection after the answer (lingering up to its
+/// client-disconnect timeout, so the client can read it). Were the payload
+/// dropped first, actix would keep the connection open to drain a chunked
+/// body for as long as the client keeps it open (a chunk that declares
+/// 2^64 bytes and never comes holds it forever), outliving the deadline.
+fn respond_unread<B>(
+    req: ServiceRequest,
+    reply: Reply,
+    payload: Payload,
+) -> ServiceResponse<EitherBody<B>> {
+    let response = reply_response(reply)
+        .map_body(|_, body| UnreadBody {
+            body,
+            _payload: payload,
+        })
+        .map_into_boxed_body();
+    req.into_response(response).map_into_right_body()
+}
+
+/// A response body that keeps the request's unread payload alive until the
+/// body is written (see [`respond_unread`]).
+struct UnreadBody {
+    body: BoxBody,
+    _payload: Payload,
+}
+
+impl MessageBody for UnreadBody {
+    type Error = <BoxBody as MessageBody>::Error;
+
+    fn size(&self) -> BodySize {
+        self.body.size()
+    }
+
+    fn poll_next(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<Bytes, Self::Error>>> {
+        Pin::new(&mut self.get_mut().body).poll_next(cx)
+    }
 }
 
 fn respond<B>(req: ServiceRequest, reply: Reply) -> ServiceResponse<EitherBody<B>> {
