@@ -40,16 +40,23 @@ async fn serve(config: reference::Config, receivers: reference::Receivers) -> Ex
     let addr = config.addr.clone();
     let message = config.startup_message("actix-web");
     let all = receivers.all();
-    let server = HttpServer::new(move || {
-        App::new().configure(actix_app::configure(config.clone(), &receivers))
-    })
-    // voxhook's late handlers run on the workers: on SIGINT/SIGTERM stop
-    // accepting, drain them (and the handlers still in time), then stop.
-    .disable_signals()
-    .shutdown_timeout(reference::SHUTDOWN_GRACE.as_secs())
-    .bind(&addr);
-    let server = match server {
-        Ok(server) => server.run(),
+    // A clone of the listening socket, so the shutdown can refuse new
+    // connections while the handlers drain.
+    let listener = std::net::TcpListener::bind(&addr)
+        .and_then(|listener| Ok((listener.try_clone()?, listener)));
+    let server = listener.and_then(|(refuse, listener)| {
+        let server = HttpServer::new(move || {
+            App::new().configure(actix_app::configure(config.clone(), &receivers))
+        })
+        // voxhook's late handlers run on the workers: on SIGINT/SIGTERM stop
+        // accepting, drain them (and the handlers still in time), then stop.
+        .disable_signals()
+        .shutdown_timeout(reference::SHUTDOWN_GRACE.as_secs())
+        .listen(listener)?;
+        Ok((refuse, server))
+    });
+    let (refuse, server) = match server {
+        Ok((refuse, server)) => (refuse, server.run()),
         Err(e) => {
             eprintln!("voxhook: cannot listen on the configured address: {e}");
             return ExitCode::FAILURE;
@@ -60,7 +67,8 @@ async fn serve(config: reference::Config, receivers: reference::Receivers) -> Ex
     let handle = server.handle();
     let shutdown = actix_web::rt::spawn(async move {
         reference::shutdown_signal().await;
-        voxhook_actix::shutdown::stop(handle, all, reference::SHUTDOWN_GRACE).await
+        voxhook_actix::shutdown::stop_refusing(handle, &[refuse], all, reference::SHUTDOWN_GRACE)
+            .await
     });
     if let Err(e) = server.await {
         eprintln!("voxhook: server error: {e}");

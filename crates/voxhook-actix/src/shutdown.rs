@@ -9,9 +9,11 @@
 //! (which waits for handlers in time *and* late ones, while the workers are
 //! still alive), then stop the server.
 
+use std::net::{Shutdown, TcpListener};
 use std::time::Duration;
 
 use actix_web::dev::ServerHandle;
+use socket2::SockRef;
 use tokio::time::Instant;
 use voxhook_core::pipeline::Receiver;
 
@@ -51,6 +53,11 @@ pub async fn drain<'a>(
 /// SIGTERM yourself; actix's own signal handling would stop the workers
 /// without waiting for voxhook's background handlers.
 ///
+/// actix only *pauses* accepting here (its workers must stay alive while
+/// the handlers drain), so the operating system still completes connections
+/// made meanwhile; they wait unanswered and are reset when the server stops.
+/// [`stop_refusing`] makes them refused at once instead.
+///
 /// ```no_run
 /// use std::time::Duration;
 /// use actix_web::{App, HttpServer};
@@ -74,7 +81,55 @@ pub async fn drain<'a>(
 /// # }
 /// ```
 pub async fn stop(handle: ServerHandle, receivers: Vec<Receiver>, grace: Duration) -> bool {
+    stop_refusing(handle, &[], receivers, grace).await
+}
+
+/// [`stop`], and once accepting is paused, `listeners` (clones of the
+/// sockets the server listens on, from `TcpListener::try_clone`) stop
+/// listening, so a connection attempted while the handlers drain is refused
+/// rather than left waiting unanswered until the server stops.
+///
+/// This relies on Linux, where shutting down a listening socket for reading
+/// stops it listening. Elsewhere the listeners are left as they are (as with
+/// [`stop`]); either way no request that arrives during the drain is read,
+/// so none is acknowledged and then dropped.
+///
+/// ```no_run
+/// use std::time::Duration;
+/// use actix_web::{App, HttpServer};
+/// use voxhook_core::{Provider, auth::Auth, pipeline::Receiver};
+///
+/// # fn main() -> std::io::Result<()> {
+/// # actix_web::rt::System::new().block_on(async {
+/// let receiver = Receiver::builder(Provider::TryVox).auth(Auth::none()).build().unwrap();
+/// let listener = std::net::TcpListener::bind("127.0.0.1:3000")?;
+/// let refuse = vec![listener.try_clone()?];
+/// let server = HttpServer::new(|| App::new()) // routes with VoxhookMiddleware::answer(..) ...
+///     .disable_signals()
+///     .shutdown_timeout(10)
+///     .listen(listener)?
+///     .run();
+/// let handle = server.handle();
+/// actix_web::rt::spawn(async move {
+///     let _ = tokio::signal::ctrl_c().await;
+///     voxhook_actix::shutdown::stop_refusing(handle, &refuse, vec![receiver], Duration::from_secs(10)).await;
+/// });
+/// server.await
+/// # })
+/// # }
+/// ```
+pub async fn stop_refusing(
+    handle: ServerHandle,
+    listeners: &[TcpListener],
+    receivers: Vec<Receiver>,
+    grace: Duration,
+) -> bool {
     handle.pause().await;
+    for listener in listeners {
+        if let Err(error) = SockRef::from(listener).shutdown(Shutdown::Read) {
+            tracing::debug!(target: "voxhook::shutdown", %error, "the listener could not be shut; connections made during the drain wait until the server stops");
+        }
+    }
     let drained = drain(&receivers, grace).await;
     if !drained {
         tracing::warn!(target: "voxhook::shutdown", "handlers still running at the end of the grace period");
