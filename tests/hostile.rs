@@ -1110,3 +1110,198 @@ async fn a_trickled_upload_leaves_no_claim_behind() {
         assert_eq!(server.receivers.tryvox.stats().deadline_misses, 2, "{name}");
     }
 }
+
+/// Raw request bytes with a request line of our choosing.
+fn request_line(line: &str, req: &Req, framing: Framing) -> Vec<u8> {
+    let bytes = wire(req, &[], framing);
+    let end = bytes
+        .windows(2)
+        .position(|w| w == b"\r\n")
+        .unwrap_or(bytes.len());
+    [line.as_bytes(), &bytes[end..]].concat()
+}
+
+/// `bytes` with every CRLF replaced by a bare LF.
+fn bare_lf(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i..].starts_with(b"\r\n") {
+            out.push(b'\n');
+            i += 2;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn request_line_framing_and_trailer_oddities() {
+    let tv = || tryvox(&tryvox_body(&unique("odd")));
+    let big_declared = {
+        let mut r = tv();
+        r.body.clear();
+        r.headers
+            .push(("content-length".into(), (2 * LIMIT).to_string()));
+        r.headers.push(("expect".into(), "100-continue".into()));
+        wire(&r, &[], Framing::Own)
+    };
+    let expect_small = {
+        let mut r = tv();
+        r.headers.push(("expect".into(), "100-continue".into()));
+        wire(&r, &[], Framing::Exact)
+    };
+    let vp = voxpria_body(&unique("trailer"));
+    let with_trailer = |req: Req, trailer: &str| -> Vec<u8> {
+        let mut b = wire(&req, &[], Framing::Chunked(16));
+        b.truncate(b.len() - 2); // before the final CRLF: trailers go here
+        b.extend_from_slice(trailer.as_bytes());
+        b.extend_from_slice(b"\r\n\r\n");
+        b
+    };
+    let signed_vp = signed("POST", "/voxpria/events", Some(JSON), &vp);
+    let vp_sig = signed_vp
+        .headers
+        .iter()
+        .find(|(n, _)| n == "x-webhook-signature")
+        .expect("signed")
+        .1
+        .clone();
+    let mut pipelined = Vec::new();
+    for _ in 0..50 {
+        pipelined.extend(keep_alive(tryvox_valid("/tryvox/events")));
+    }
+    let vobiz_form = format!(
+        "CallUUID={}&From=%2B1555&Event=StartApp&CallStatus=in-progress",
+        unique("abs")
+    );
+    let cases = vec![
+        Case::split(
+            "Expect: 100-continue, Content-Length 2 MiB, body withheld",
+            bytes(big_declared),
+            // hyper sends 100 only when the body is read; actix-http sends it
+            // before the service runs.
+            vec![Voxhook(413, "payload_too_large"), Closed],
+            vec![Plain(100), Voxhook(413, "payload_too_large"), Closed],
+        ),
+        Case::both(
+            "Expect: 100-continue, small body sent at once",
+            bytes(expect_small),
+            vec![Plain(100), Plain(200)],
+        ),
+        Case::both(
+            "Content-Length overflowing 64 bits",
+            bytes(lengths(b"{}", &["99999999999999999999999"], Framing::Own)),
+            vec![Plain(400)],
+        ),
+        Case::both(
+            "Content-Length: -1",
+            bytes(lengths(b"{}", &["-1"], Framing::Own)),
+            vec![Plain(400)],
+        ),
+        Case::both(
+            "obsolete line folding in a header",
+            bytes(wire(&tv(), &[("x-folded", b"a\r\n b")], Framing::Exact)),
+            vec![Plain(400)],
+        ),
+        Case::both(
+            "NUL in a header value",
+            bytes(wire(&tv(), &[("x-nul", b"a\0b")], Framing::Exact)),
+            vec![Plain(400)],
+        ),
+        Case::both(
+            "bare LF line endings",
+            bytes(bare_lf(&wire(&tv(), &[], Framing::Exact))),
+            vec![Plain(200)],
+        ),
+        // hyper reads the chunked framing and leaves the coding to the
+        // service (voxhook reads the bytes as sent); actix-http refuses.
+        Case::split(
+            "Transfer-Encoding: gzip, chunked (body not gzip)",
+            bytes({
+                let mut b = wire(
+                    &tv(),
+                    &[("transfer-encoding", b"gzip, chunked")],
+                    Framing::Own,
+                );
+                let body = chunked(&tryvox_body(&unique("te")), 8);
+                let head_end = b.len() - tv().body.len();
+                b.truncate(head_end);
+                b.extend_from_slice(&body);
+                b
+            }),
+            vec![Plain(200)],
+            vec![Plain(400)],
+        ),
+        Case::both(
+            "Transfer-Encoding: xchunked",
+            bytes(wire(
+                &tv(),
+                &[("transfer-encoding", b"xchunked")],
+                Framing::Own,
+            )),
+            vec![Plain(400)],
+        ),
+        Case::both(
+            "lower-case method",
+            bytes(request_line(
+                "post /tryvox/events HTTP/1.1",
+                &tv(),
+                Framing::Exact,
+            )),
+            vec![Voxhook(405, "method_not_allowed")],
+        ),
+        Case::both(
+            "HTTP/1.0 request",
+            bytes(request_line(
+                "POST /tryvox/events HTTP/1.0",
+                &tv(),
+                Framing::Exact,
+            )),
+            vec![Plain(200)],
+        ),
+        Case::both(
+            "absolute-form target (Vobiz: the signed path is the path)",
+            bytes(request_line(
+                "POST http://hostile.test/vobiz/events HTTP/1.1",
+                &signed("POST", "/vobiz/events", Some(FORM), vobiz_form.as_bytes()),
+                Framing::Exact,
+            )),
+            vec![Plain(200)],
+        ),
+        Case::split(
+            "64 KB request target",
+            bytes(request_line(
+                &format!("POST /tryvox/events?{} HTTP/1.1", "q".repeat(64 * 1024)),
+                &tv(),
+                Framing::Exact,
+            )),
+            vec![Plain(414)],
+            vec![Plain(400)],
+        ),
+        Case::both(
+            "a signature in a chunked trailer only (unsigned headers)",
+            bytes(with_trailer(
+                Req::new("POST", "/voxpria/events", Some(JSON), &vp),
+                &format!("x-webhook-signature: {vp_sig}"),
+            )),
+            vec![Voxhook(401, "missing_signature")],
+        ),
+        Case::both(
+            "a bogus signature in a chunked trailer (signed headers)",
+            bytes(with_trailer(
+                signed_vp.clone().without("x-voxpria-signature"),
+                "x-webhook-signature: t=1,v1=00",
+            )),
+            vec![Plain(200)],
+        ),
+        Case::both(
+            "50 pipelined valid requests in one write",
+            bytes(pipelined),
+            vec![Plain(200); 50],
+        ),
+    ];
+    run(cases).await;
+}
