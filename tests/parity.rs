@@ -267,6 +267,170 @@ async fn every_rejection_is_the_same_on_both_adapters() {
     assert_eq!(replay.status, 403);
 }
 
+/// `req` with `extra` header lines appended (duplicates kept, in order).
+fn with_lines(mut req: Req, extra: &[(&str, &str)]) -> Req {
+    for (name, value) in extra {
+        req.headers.push(((*name).to_owned(), (*value).to_owned()));
+    }
+    req
+}
+
+/// The hostile inputs of `tests/hostile.rs` that reach voxhook (not the
+/// framework): both adapters give the same status, headers and body bytes.
+#[actix_web::test]
+async fn hostile_headers_and_bodies_are_the_same_on_both_adapters() {
+    let (router, actix) = apps!(config());
+    let cfg = config();
+    let json = |body: &str| {
+        sign(
+            &cfg,
+            Provider::TryVox,
+            Req::new(
+                "POST",
+                "/tryvox/events",
+                Some("application/json"),
+                body.as_bytes(),
+            ),
+        )
+    };
+    let form = |body: &str, ct: &str| {
+        sign(
+            &cfg,
+            Provider::Voxtelesys,
+            Req::new("POST", "/voxtelesys/status", Some(ct), body.as_bytes()),
+        )
+    };
+    let voxpria = |body: &str| {
+        sign(
+            &cfg,
+            Provider::VoxPria,
+            Req::new(
+                "POST",
+                "/voxpria/events",
+                Some("application/json"),
+                body.as_bytes(),
+            ),
+        )
+    };
+    let vp = voxpria(r#"{"event":"call.completed","call_id":"par-vp","status":"completed"}"#)
+        .without("x-voxpria-signature");
+    let vp_sig = vp
+        .headers
+        .iter()
+        .find(|(n, _)| n == "x-webhook-signature")
+        .map(|(_, v)| v.clone())
+        .expect("signed");
+    let token = format!("Bearer {}", cfg.tryvox_token);
+    let body =
+        |id: &str| format!(r#"{{"event":"call.answered","call_uuid":"{id}","status":"answered"}}"#);
+    let form_body = "CallSid=par-f&From=%2B1555&CallStatus=ringing";
+    let deep = format!(
+        r#"{{"event":"call.answered","call_uuid":"deep","x":{}"#,
+        "[".repeat(100_000)
+    );
+    let cases: Vec<(&str, Req, u16)> = vec![
+        (
+            "authorization wrong, then right",
+            with_lines(
+                Req::new(
+                    "POST",
+                    "/tryvox/events",
+                    Some("application/json"),
+                    body("par-a1").as_bytes(),
+                ),
+                &[("authorization", "Bearer wrong"), ("authorization", &token)],
+            ),
+            401,
+        ),
+        (
+            "authorization right, then wrong",
+            with_lines(
+                Req::new(
+                    "POST",
+                    "/tryvox/events",
+                    Some("application/json"),
+                    body("par-a2").as_bytes(),
+                ),
+                &[("authorization", &token), ("authorization", "Bearer wrong")],
+            ),
+            200,
+        ),
+        (
+            "signature right, then wrong",
+            with_lines(
+                vp.clone().without("x-webhook-signature"),
+                &[
+                    ("x-webhook-signature", &vp_sig),
+                    ("x-webhook-signature", "t=1,v1=00"),
+                ],
+            ),
+            200,
+        ),
+        (
+            "signature wrong, then right",
+            with_lines(
+                vp.clone().without("x-webhook-signature"),
+                &[
+                    ("x-webhook-signature", "t=1,v1=00"),
+                    ("x-webhook-signature", &vp_sig),
+                ],
+            ),
+            403,
+        ),
+        (
+            "content-type json, then form (form body)",
+            with_lines(
+                form(form_body, "x").without("content-type"),
+                &[
+                    ("content-type", "application/json"),
+                    ("content-type", "application/x-www-form-urlencoded"),
+                ],
+            ),
+            400,
+        ),
+        (
+            "odd content type",
+            json(&body("par-ct")).header(
+                "content-type",
+                r#"Application/JSON; charset="UTF-8"; foo=bar"#,
+            ),
+            200,
+        ),
+        (
+            "unsupported content type",
+            json(&body("par-ct2")).header("content-type", "application/jsonx"),
+            415,
+        ),
+        (
+            "form with %zz, lone %, %00 and overlong UTF-8",
+            form(
+                "CallSid=par-pct&From=%zz%&To=%00%C0%AF&CallStatus=ringing",
+                "application/x-www-form-urlencoded",
+            ),
+            200,
+        ),
+        (
+            "JSON duplicate keys",
+            json(
+                r#"{"event":"call.answered","call_uuid":"par-d1","call_uuid":"par-d2","status":"answered"}"#,
+            ),
+            200,
+        ),
+        (
+            "JSON 1e400 as the duration",
+            voxpria(
+                r#"{"event":"call.completed","call_id":"par-big","status":"completed","duration":1e400}"#,
+            ),
+            400,
+        ),
+        ("JSON 100 000 nested arrays", json(&deep), 400),
+    ];
+    for (name, req, status) in cases {
+        let got = both!(&router, &actix, &req, name);
+        assert_eq!(got.status, status, "{name}: {}", got.body);
+    }
+}
+
 #[actix_web::test]
 async fn health_and_head_requests_are_the_same() {
     let (router, actix) = apps!(config());
