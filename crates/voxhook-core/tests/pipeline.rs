@@ -498,3 +498,116 @@ fn a_misconfigured_auth_fails_at_build_time() {
         assert!(built.is_err(), "{name}: built anyway");
     }
 }
+
+/// A `MemoryStore` whose settle writes (complete, release, renew) fail
+/// while `down` is set, as a Redis that dies while a handler runs.
+#[derive(Debug, Clone, Default)]
+struct SettleOutage {
+    store: voxhook_core::dedup::MemoryStore,
+    down: Arc<std::sync::atomic::AtomicBool>,
+}
+
+impl SettleOutage {
+    fn set_down(&self, down: bool) {
+        self.down.store(down, Ordering::SeqCst);
+    }
+
+    fn is_down(&self) -> bool {
+        self.down.load(Ordering::SeqCst)
+    }
+}
+
+impl DedupStore for SettleOutage {
+    fn claim<'a>(&'a self, key: &'a DedupKey, lease: Duration) -> StoreFuture<'a, Claim> {
+        self.store.claim(key, lease)
+    }
+    fn renew<'a>(&'a self, k: &'a DedupKey, t: LeaseToken, l: Duration) -> StoreFuture<'a, bool> {
+        if self.is_down() {
+            return Box::pin(async { Err(StoreError::msg("down")) });
+        }
+        self.store.renew(k, t, l)
+    }
+    fn complete<'a>(
+        &'a self,
+        key: &'a DedupKey,
+        token: LeaseToken,
+        answer: StoredAnswer,
+        ttl: Duration,
+    ) -> StoreFuture<'a, bool> {
+        if self.is_down() {
+            return Box::pin(async { Err(StoreError::msg("down")) });
+        }
+        self.store.complete(key, token, answer, ttl)
+    }
+    fn release<'a>(&'a self, key: &'a DedupKey, token: LeaseToken) -> StoreFuture<'a, bool> {
+        if self.is_down() {
+            return Box::pin(async { Err(StoreError::msg("down")) });
+        }
+        self.store.release(key, token)
+    }
+    fn wait<'a>(&'a self, key: &'a DedupKey) -> StoreFuture<'a, WaitOutcome> {
+        self.store.wait(key)
+    }
+}
+
+/// A fresh delivery whose handler settles with `outcome` while the store
+/// is down: the store (still down), the receiver and the reply sent.
+async fn settled_during_outage(outcome: Outcome) -> (SettleOutage, Receiver, Reply) {
+    let store = SettleOutage::default();
+    let r = Receiver::builder(Provider::TryVox)
+        .auth(Auth::bearer([TOKEN]))
+        .store(store.clone())
+        .build()
+        .unwrap();
+    let d = fresh(admit(&r, Mode::Events, "/e", HANGUP).await);
+    store.set_down(true);
+    let reply = d.ticket.run(async move { outcome }).await;
+    (store, r, reply)
+}
+
+/// Regression (found by the soak with Redis killed under load): the answer
+/// of a handler that succeeded while the store was down was never stored;
+/// its lease outlived the outage, and once it expired a duplicate ran the
+/// handler a second time.
+#[tokio::test(start_paused = true)]
+async fn an_answer_the_store_missed_is_stored_once_it_is_back() {
+    let (store, r, reply) = settled_during_outage(Outcome::Answer(StoredAnswer::ack())).await;
+    assert_eq!(reply.status(), 200, "the handler's answer goes out at once");
+    tokio::time::sleep(Duration::from_secs(5)).await;
+    store.set_down(false);
+    // Past the lease the first claim took (budget + late grace).
+    tokio::time::sleep(r.budget() + Duration::from_secs(31)).await;
+    let again = responded(admit(&r, Mode::Events, "/e", HANGUP).await);
+    assert!(
+        again.is_replayed(),
+        "a duplicate after the outage: {again:?}"
+    );
+    assert_eq!(r.stats().handled, 1);
+    assert!(r.drain(Duration::from_secs(1)).await, "the retry finished");
+}
+
+/// Regression (same soak): a release the store missed left the lease in
+/// place, so the provider's retry of a failed delivery waited for it to
+/// expire instead of running.
+#[tokio::test(start_paused = true)]
+async fn a_release_the_store_missed_is_applied_once_it_is_back() {
+    let (store, r, reply) = settled_during_outage(Outcome::Failed).await;
+    assert_eq!(reply, Reply::Rejected(Rejection::HandlerFailed));
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    store.set_down(false);
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    let retry = fresh(admit(&r, Mode::Events, "/e", HANGUP).await);
+    assert_eq!(retry.meta.prior_failures, 1);
+}
+
+/// A store that never comes back: the background retry gives up when the
+/// lease would have expired, and shutdown is not held past that.
+#[tokio::test(start_paused = true)]
+async fn settle_retries_stop_with_the_lease() {
+    let (_down, r, _) = settled_during_outage(Outcome::Answer(StoredAnswer::ack())).await;
+    assert_eq!(r.tracker().active(), 1, "one write being retried");
+    assert!(
+        r.drain(r.budget() + Duration::from_secs(32)).await,
+        "gave up within the lease"
+    );
+}

@@ -1,7 +1,8 @@
 //! A throwaway `redis-server` for tests and benches (feature `test-support`).
 //!
 //! [`RedisServer::start_or_skip`] starts `redis-server` on a free loopback
-//! port with a temporary directory, no persistence, and kills it on drop. When
+//! port with a temporary directory, no persistence ([`RedisServer::start_durable`]
+//! for an append-only file that survives kills), and kills it on drop. When
 //! `redis-server` is not installed it returns `None` and prints why, unless
 //! the environment sets `VOXHOOK_REQUIRE_REDIS=1` (CI does), in which case it
 //! panics so the test fails.
@@ -32,6 +33,7 @@ pub struct RedisServer {
     child: Option<Child>,
     port: u16,
     dir: tempfile::TempDir,
+    durable: bool,
 }
 
 impl fmt::Debug for RedisServer {
@@ -40,6 +42,7 @@ impl fmt::Debug for RedisServer {
             .field("port", &self.port)
             .field("running", &self.child.is_some())
             .field("dir", &self.dir.path())
+            .field("durable", &self.durable)
             .finish()
     }
 }
@@ -51,7 +54,20 @@ impl RedisServer {
     /// # Panics
     /// When the server cannot be started (or is missing while required).
     pub fn start_or_skip(test: &str) -> Option<RedisServer> {
-        match RedisServer::start() {
+        Self::or_skip(test, RedisServer::start())
+    }
+
+    /// [`start_durable`](Self::start_durable), or `None` as in
+    /// [`start_or_skip`](Self::start_or_skip).
+    ///
+    /// # Panics
+    /// As [`start_or_skip`](Self::start_or_skip).
+    pub fn start_durable_or_skip(test: &str) -> Option<RedisServer> {
+        Self::or_skip(test, RedisServer::start_durable())
+    }
+
+    fn or_skip(test: &str, started: io::Result<RedisServer>) -> Option<RedisServer> {
+        match started {
             Ok(server) => Some(server),
             Err(e) if e.kind() == io::ErrorKind::NotFound => {
                 if std::env::var(REQUIRE_ENV).is_ok_and(|v| v == "1") {
@@ -77,6 +93,21 @@ impl RedisServer {
     /// `NotFound` when `redis-server` is not installed; other I/O errors when
     /// it does not come up.
     pub fn start() -> io::Result<RedisServer> {
+        Self::start_with(false)
+    }
+
+    /// Starts a server that writes every change to an append-only file and
+    /// syncs it before replying (`appendonly yes`, `appendfsync always`), so
+    /// every write a client saw acknowledged survives [`stop`](Self::stop)
+    /// (a `SIGKILL`) and [`restart`](Self::restart).
+    ///
+    /// # Errors
+    /// As [`start`](Self::start).
+    pub fn start_durable() -> io::Result<RedisServer> {
+        Self::start_with(true)
+    }
+
+    fn start_with(durable: bool) -> io::Result<RedisServer> {
         let dir = tempfile::Builder::new()
             .prefix("voxhook-redis-")
             .tempdir()?;
@@ -84,12 +115,13 @@ impl RedisServer {
         // The free port may be taken between probing and binding: retry.
         for _ in 0..5 {
             let port = free_port()?;
-            match spawn_ready(port, dir.path()) {
+            match spawn_ready(port, dir.path(), durable) {
                 Ok(child) => {
                     return Ok(RedisServer {
                         child: Some(child),
                         port,
                         dir,
+                        durable,
                     });
                 }
                 Err(e) if e.kind() == io::ErrorKind::NotFound => return Err(e),
@@ -147,13 +179,15 @@ impl RedisServer {
         }
     }
 
-    /// Starts the server again on the same port, empty (no persistence).
+    /// Starts the server again on the same port: empty, or, when started
+    /// with [`start_durable`](Self::start_durable), with every acknowledged
+    /// write replayed from its append-only file.
     ///
     /// # Errors
     /// The server did not come up.
     pub fn restart(&mut self) -> io::Result<()> {
         self.kill();
-        self.child = Some(spawn_ready(self.port, self.dir.path())?);
+        self.child = Some(spawn_ready(self.port, self.dir.path(), self.durable)?);
         Ok(())
     }
 
@@ -173,12 +207,17 @@ impl Drop for RedisServer {
 }
 
 /// Spawns `redis-server` on `port` and waits until it answers `PING`.
-fn spawn_ready(port: u16, dir: &Path) -> io::Result<Child> {
+fn spawn_ready(port: u16, dir: &Path, durable: bool) -> io::Result<Child> {
+    let aof: &[&str] = if durable {
+        &["--appendonly", "yes", "--appendfsync", "always"]
+    } else {
+        &["--appendonly", "no"]
+    };
     let mut child = Command::new("redis-server")
         .args(["--port", &port.to_string()])
         .args(["--bind", "127.0.0.1"])
         .args(["--save", ""])
-        .args(["--appendonly", "no"])
+        .args(aof)
         .arg("--dir")
         .arg(dir)
         .args(["--daemonize", "no", "--loglevel", "warning"])

@@ -1,5 +1,6 @@
 use std::fmt;
 use std::future::Future;
+use std::time::Duration;
 
 use tokio::time::{Instant, timeout_at};
 use tracing::Instrument;
@@ -8,7 +9,7 @@ use tracing::instrument::Instrumented;
 use super::receiver::{BackgroundFailure, Mode, Receiver};
 use super::reply::Reply;
 use crate::deadline::{CatchUnwind, TrackerSlot};
-use crate::dedup::{DedupKey, LeaseToken, StoredAnswer};
+use crate::dedup::{DedupKey, LeaseToken, StoreError, StoredAnswer};
 use crate::{Provider, Rejection};
 
 /// What the handler produced, as the adapter saw it.
@@ -217,18 +218,10 @@ impl Ticket {
                 }
                 inner.stats.handled();
                 if let Some(token) = token {
-                    match inner
-                        .store
-                        .complete(&self.key, token, answer.clone(), inner.completed_ttl)
-                        .await
-                    {
-                        Ok(true) => {}
-                        Ok(false) => {
-                            tracing::warn!(target: "voxhook::dedup", key = %self.key, "claim was taken over before the handler finished")
-                        }
-                        Err(e) => {
-                            tracing::warn!(target: "voxhook::dedup", key = %self.key, error = %e, "could not store the answer")
-                        }
+                    let write = Write::Complete(answer.clone());
+                    if let Err(e) = write.apply(&self.receiver, self.key, token).await {
+                        tracing::warn!(target: "voxhook::dedup", key = %self.key, error = %e, "could not store the answer; retrying in the background");
+                        retry_in_background(&self.receiver, self.key, token, write);
                     }
                 }
                 Reply::answer(answer)
@@ -254,9 +247,89 @@ fn is_success(status: u16) -> bool {
     (200..300).contains(&status)
 }
 
+/// The store write that settles a claim.
+#[derive(Debug, Clone)]
+enum Write {
+    /// The handler succeeded: store its answer for duplicates.
+    Complete(StoredAnswer),
+    /// The handler failed or never ran: free the key for the retry.
+    Release,
+}
+
+impl Write {
+    /// Applies the write once. `Ok(false)` (the lease is no longer ours:
+    /// expired and taken over, or an earlier attempt whose reply was lost
+    /// already applied it) is logged, not retried.
+    async fn apply(
+        &self,
+        receiver: &Receiver,
+        key: DedupKey,
+        token: LeaseToken,
+    ) -> Result<(), StoreError> {
+        let inner = receiver.inner();
+        let owned = match self {
+            Write::Complete(answer) => {
+                inner
+                    .store
+                    .complete(&key, token, answer.clone(), inner.completed_ttl)
+                    .await?
+            }
+            Write::Release => inner.store.release(&key, token).await?,
+        };
+        if !owned {
+            tracing::warn!(target: "voxhook::dedup", %key, "the claim was no longer ours when settling it");
+        }
+        Ok(())
+    }
+}
+
+/// First pause between background attempts of a settle write; it doubles.
+const RETRY_FIRST: Duration = Duration::from_millis(50);
+/// Longest pause between background attempts.
+const RETRY_MAX: Duration = Duration::from_secs(1);
+
+/// Retries a settle write the store could not take (unreachable, timed
+/// out) in the tracked background, for as long as the lease can still hold
+/// the key. Without it, a handler that succeeded while the store was down
+/// left its lease behind: every duplicate waited on it until it expired,
+/// and the next duplicate then ran the handler a second time (found by the
+/// soak harness with Redis killed under load). A failed release likewise
+/// kept the provider's retry waiting for the lease instead of running.
+fn retry_in_background(receiver: &Receiver, key: DedupKey, token: LeaseToken, write: Write) {
+    let Ok(handle) = tokio::runtime::Handle::try_current() else {
+        return;
+    };
+    let receiver = receiver.clone();
+    let slot = receiver.tracker().acquire();
+    handle.spawn(async move {
+        let inner = receiver.inner();
+        let give_up = Instant::now() + inner.budget + inner.late_grace;
+        let mut pause = RETRY_FIRST;
+        loop {
+            tokio::time::sleep(pause).await;
+            match write.apply(&receiver, key, token).await {
+                Ok(()) => {
+                    tracing::info!(target: "voxhook::dedup", %key, "settled the claim after the store came back");
+                    break;
+                }
+                Err(e) if Instant::now() + pause < give_up => {
+                    tracing::debug!(target: "voxhook::dedup", %key, error = %e, "store still unavailable for a settle write");
+                    pause = (pause * 2).min(RETRY_MAX);
+                }
+                Err(e) => {
+                    tracing::warn!(target: "voxhook::dedup", %key, error = %e, "gave up settling a claim; it expires with its lease");
+                    break;
+                }
+            }
+        }
+        drop(slot);
+    });
+}
+
 async fn release(receiver: &Receiver, key: DedupKey, token: LeaseToken) {
-    if let Err(e) = receiver.inner().store.release(&key, token).await {
-        tracing::warn!(target: "voxhook::dedup", %key, error = %e, "could not release a claim; it expires with its lease");
+    if let Err(e) = Write::Release.apply(receiver, key, token).await {
+        tracing::warn!(target: "voxhook::dedup", %key, error = %e, "could not release a claim; retrying in the background");
+        retry_in_background(receiver, key, token, Write::Release);
     }
 }
 
