@@ -1305,3 +1305,60 @@ async fn request_line_framing_and_trailer_oddities() {
     ];
     run(cases).await;
 }
+
+/// A request head that never completes (silent, or trickling header lines)
+/// does not hold the connection: actix answers 408 after its 5 s
+/// `client_request_timeout`; axum, served by `serve_with_shutdown`, closes
+/// it after `HEAD_TIMEOUT` (plain `axum::serve` kept it open for good).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_head_that_never_completes_is_cut_off() {
+    let mut tasks = Vec::new();
+    for framework in Framework::BOTH {
+        let (c, store) = config(None, Duration::ZERO);
+        let server = std::sync::Arc::new(start(framework, c, store));
+        for trickle in [false, true] {
+            let server = std::sync::Arc::clone(&server);
+            tasks.push(tokio::spawn(async move {
+                let mut conn = Conn::open(server.addr).await;
+                let mut writer = conn.take_writer();
+                let sending = tokio::spawn(async move {
+                    let _ = writer
+                        .write_all(b"POST /tryvox/events HTTP/1.1\r\nhost: x\r\n")
+                        .await;
+                    for _ in 0..20 {
+                        tokio::time::sleep(Duration::from_millis(500)).await;
+                        if trickle && writer.write_all(b"x-a: b\r\n").await.is_err() {
+                            break;
+                        }
+                    }
+                    std::future::pending::<()>().await;
+                    drop(writer);
+                });
+                let started = std::time::Instant::now();
+                let got = match conn.response(Duration::from_secs(9)).await {
+                    Ok(resp) => Some(resp.status),
+                    Err(End::Closed) => None,
+                    Err(End::Silent) => panic!(
+                        "{} trickle={trickle}: still open after 9 s",
+                        server.framework.name()
+                    ),
+                };
+                sending.abort();
+                let want = match server.framework {
+                    Framework::Axum => None,
+                    Framework::Actix => Some(408),
+                };
+                assert_eq!(got, want, "{} trickle={trickle}", server.framework.name());
+                assert!(
+                    started.elapsed() < Duration::from_secs(8),
+                    "{} trickle={trickle}",
+                    server.framework.name()
+                );
+                assert_serving(&server, "head never completes").await;
+            }));
+        }
+    }
+    for task in tasks {
+        task.await.expect("case");
+    }
+}

@@ -57,7 +57,8 @@ pub fn config(budget: Option<Duration>, delay: Duration) -> (Config, MemoryStore
 }
 
 /// Starts `framework`'s reference receiver with `config` on an ephemeral
-/// port, on a thread of its own (it lives as long as the test process).
+/// port, on a thread of its own (it lives as long as the test process),
+/// served as its example serves it.
 pub fn start(framework: Framework, config: Config, store: MemoryStore) -> Server {
     let receivers = config.receivers().expect("receivers");
     let std_listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
@@ -75,9 +76,13 @@ pub fn start(framework: Framework, config: Config, store: MemoryStore) -> Server
                     let listener =
                         tokio::net::TcpListener::from_std(std_listener).expect("listener");
                     let app = crate::axum_app::router(config, &r);
-                    axum::serve(
+                    // As `examples/axum_receiver.rs` serves it.
+                    voxhook_axum::shutdown::serve_with_shutdown(
                         listener,
-                        app.into_make_service_with_connect_info::<SocketAddr>(),
+                        app,
+                        std::future::pending(),
+                        r.all(),
+                        Duration::from_secs(10),
                     )
                     .await
                     .expect("serve");

@@ -4,18 +4,27 @@
 //! waits for in-flight requests, but a handler that missed its budget (or
 //! runs acknowledge-first) keeps running in voxhook's tracked background
 //! after its response was sent: [`drain`] waits for those too.
-//! [`serve_with_shutdown`] does both within one grace period.
+//! [`serve_with_shutdown`] does both within one grace period, and also
+//! bounds how long a client may take to send a request head, which
+//! `axum::serve` does not.
 
-use std::future::{Future, IntoFuture};
+use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
-use std::sync::{Arc, OnceLock};
+use std::pin::pin;
 use std::time::Duration;
 
 use axum::Router;
-use tokio::net::TcpListener;
-use tokio::sync::Notify;
-use tokio::time::Instant;
+use axum::extract::ConnectInfo;
+use http::Request;
+use hyper::body::Incoming;
+use hyper::server::conn::http1;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::net::{TcpListener, TcpStream};
+use tokio::time::{Instant, timeout_at};
+use tower_service::Service;
 use voxhook_core::pipeline::Receiver;
 
 /// Waits for every receiver's background handlers to finish, up to
@@ -44,16 +53,33 @@ pub async fn drain<'a>(
     all
 }
 
+/// How long a client may take to send a request head (the request line and
+/// headers). A connection whose head is not complete by then is closed,
+/// as is a kept-alive connection that sends nothing for this long. 5 s, as
+/// actix-web's default `client_request_timeout`; providers send a whole
+/// request at once.
+pub const HEAD_TIMEOUT: Duration = Duration::from_secs(5);
+
 /// Serves `app` on `listener` (with the peer address available to IP
-/// allow-lists) until `signal` resolves, then shuts down gracefully: stops
-/// accepting, lets in-flight requests finish, then [`drain`]s the
-/// receivers' background handlers, all within `grace` from the signal.
+/// allow-lists, as `ConnectInfo<SocketAddr>`) until `signal` resolves, then
+/// shuts down gracefully: stops accepting (the listener is closed, so new
+/// connections are refused), lets in-flight requests finish, then
+/// [`drain`]s the receivers' background handlers, all within `grace` from
+/// the signal.
+///
+/// Unlike plain `axum::serve`, a connection must send its request head
+/// within [`HEAD_TIMEOUT`]: a client that opens a connection and trickles
+/// its headers, or sends none, cannot hold it for ever (voxhook's own
+/// deadline only starts once the head is complete). HTTP/1.1, without
+/// connection upgrades (webhooks use neither HTTP/2 nor WebSockets).
 ///
 /// Returns `Ok(true)` when everything finished within `grace`.
 ///
 /// # Errors
 ///
-/// The I/O error of the server, if it failed.
+/// None at present: accept errors are retried (after a pause for errors
+/// such as too many open files), as `axum::serve` does; the `io::Result`
+/// is kept for errors a future version may report.
 ///
 /// ```no_run
 /// use std::time::Duration;
@@ -75,34 +101,62 @@ pub async fn serve_with_shutdown(
     receivers: Vec<Receiver>,
     grace: Duration,
 ) -> io::Result<bool> {
-    let signalled: Arc<OnceLock<Instant>> = Arc::new(OnceLock::new());
-    let notify = Arc::new(Notify::new());
-    let on_signal = {
-        let signalled = Arc::clone(&signalled);
-        let notify = Arc::clone(&notify);
-        async move {
-            signal.await;
-            let _ = signalled.set(Instant::now());
-            notify.notify_one();
-        }
-    };
-    let server = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(on_signal)
-    .into_future();
-    let grace_over = async {
-        notify.notified().await;
-        tokio::time::sleep(grace).await;
-    };
-    tokio::select! {
-        result = server => result?,
-        () = grace_over => {
-            tracing::warn!(target: "voxhook::shutdown", "in-flight requests did not finish within the grace period");
-            return Ok(false);
+    let connections = GracefulShutdown::new();
+    let mut signal = pin!(signal);
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((stream, peer)) => serve_connection(&connections, stream, peer, app.clone()),
+                Err(error) => accept_failed(error).await,
+            },
+            () = &mut signal => break,
         }
     }
-    let until = signalled.get().map_or_else(Instant::now, |at| *at + grace);
+    let until = Instant::now() + grace;
+    drop(listener);
+    if timeout_at(until, connections.shutdown()).await.is_err() {
+        tracing::warn!(target: "voxhook::shutdown", "in-flight requests did not finish within the grace period");
+        return Ok(false);
+    }
     Ok(drain(&receivers, until.saturating_duration_since(Instant::now())).await)
+}
+
+/// Serves one connection on its own task, watched for the graceful shutdown.
+fn serve_connection(
+    connections: &GracefulShutdown,
+    stream: TcpStream,
+    peer: SocketAddr,
+    app: Router,
+) {
+    let service = service_fn(move |mut req: Request<Incoming>| {
+        req.extensions_mut().insert(ConnectInfo(peer));
+        // `Router` is always ready.
+        app.clone().call(req)
+    });
+    let connection = http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(HEAD_TIMEOUT)
+        .serve_connection(TokioIo::new(stream), service);
+    let connection = connections.watch(connection);
+    tokio::spawn(async move {
+        if let Err(error) = connection.await {
+            tracing::trace!(target: "voxhook::serve", %error, "connection ended with an error");
+        }
+    });
+}
+
+/// After a failed accept: go on at once when only that connection failed;
+/// otherwise (e.g. too many open files) log and pause a second, as
+/// `axum::serve` does.
+async fn accept_failed(error: io::Error) {
+    if matches!(
+        error.kind(),
+        io::ErrorKind::ConnectionRefused
+            | io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::ConnectionReset
+    ) {
+        return;
+    }
+    tracing::error!(target: "voxhook::serve", %error, "accept failed; retrying in 1 s");
+    tokio::time::sleep(Duration::from_secs(1)).await;
 }
