@@ -1306,8 +1306,8 @@ async fn request_line_framing_and_trailer_oddities() {
     run(cases).await;
 }
 
-/// A request head that never completes (silent, or trickling header lines)
-/// does not hold the connection: actix answers 408 after its 5 s
+/// A request head that never completes (silent, or trickling header lines),
+/// or an idle kept-alive connection, does not hold the connection: actix answers 408 after its 5 s
 /// `client_request_timeout`; axum, served by `serve_with_shutdown`, closes
 /// it after `HEAD_TIMEOUT` (plain `axum::serve` kept it open for good).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -1357,6 +1357,25 @@ async fn a_request_head_that_never_completes_is_cut_off() {
                 assert_serving(&server, "head never completes").await;
             }));
         }
+    }
+    // An idle kept-alive connection is closed too (5 s on both).
+    for framework in Framework::BOTH {
+        let (c, store) = config(None, Duration::ZERO);
+        let server = start(framework, c, store);
+        tasks.push(tokio::spawn(async move {
+            let name = server.framework.name();
+            let mut conn = Conn::open(server.addr).await;
+            conn.send(&keep_alive(tryvox_valid("/tryvox/events"))).await;
+            let resp = conn.response(WAIT).await.expect("an answer");
+            assert_eq!(resp.status, 200, "{name}");
+            let started = std::time::Instant::now();
+            assert_eq!(
+                conn.end(Duration::from_secs(9)).await,
+                End::Closed,
+                "{name}: idle"
+            );
+            assert!(started.elapsed() < Duration::from_secs(8), "{name}: idle");
+        }));
     }
     for task in tasks {
         task.await.expect("case");
