@@ -2,9 +2,10 @@
 
 use actix_web::dev::Payload;
 use actix_web::http::header::{CONTENT_LENGTH, HeaderMap};
-use bytes::{Bytes, BytesMut};
+use bytes::Bytes;
 use futures_util::StreamExt;
 use tokio::time::{Instant, timeout_at};
+use voxhook_core::body::{Collector, TooLarge};
 
 /// Why the body could not be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,31 +38,12 @@ pub(crate) async fn read(
     deadline: Instant,
 ) -> Result<Bytes, BodyError> {
     let collect = async {
-        let mut first: Option<Bytes> = None;
-        let mut rest: Option<BytesMut> = None;
-        let mut len: usize = 0;
+        let mut body = Collector::new(limit);
         while let Some(chunk) = payload.next().await {
             let chunk = chunk.map_err(|_| BodyError::Read)?;
-            len = len.saturating_add(chunk.len());
-            if len > limit {
-                return Err(BodyError::TooLarge);
-            }
-            match (&first, &mut rest) {
-                (None, _) => first = Some(chunk),
-                (Some(f), None) => {
-                    let mut buf = BytesMut::with_capacity(len.max(f.len() * 2));
-                    buf.extend_from_slice(f);
-                    buf.extend_from_slice(&chunk);
-                    rest = Some(buf);
-                }
-                (Some(_), Some(buf)) => buf.extend_from_slice(&chunk),
-            }
+            body.push(chunk).map_err(|TooLarge| BodyError::TooLarge)?;
         }
-        Ok(match (first, rest) {
-            (_, Some(buf)) => buf.freeze(),
-            (Some(f), None) => f,
-            (None, None) => Bytes::new(),
-        })
+        Ok(body.finish())
     };
     timeout_at(deadline, collect)
         .await

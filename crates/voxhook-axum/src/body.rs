@@ -2,12 +2,13 @@
 
 use std::pin::{Pin, pin};
 
-use bytes::{Buf, Bytes, BytesMut};
+use bytes::{Buf, Bytes};
 use http::HeaderMap;
 use http::header::{CONTENT_LENGTH, EXPECT};
 use http_body::Body;
 use http_body_util::BodyExt;
 use tokio::time::{Instant, timeout_at};
+use voxhook_core::body::{Collector, TooLarge};
 
 /// After a 413, at most this many more bytes are read and discarded so the
 /// client that already sent its body can read the answer: closing a socket
@@ -75,9 +76,7 @@ where
 {
     let mut body = pin!(body);
     let collect = async {
-        let mut first: Option<Bytes> = None;
-        let mut rest: Option<BytesMut> = None;
-        let mut len: usize = 0;
+        let mut collected = Collector::new(limit);
         while let Some(frame) = body.frame().await {
             let Ok(frame) = frame else {
                 return Err(BodyError::Read);
@@ -85,28 +84,12 @@ where
             let Ok(mut data) = frame.into_data() else {
                 continue; // trailers carry nothing voxhook reads
             };
-            let n = data.remaining();
-            len = len.saturating_add(n);
-            if len > limit {
-                return Err(BodyError::TooLarge);
-            }
-            let chunk = data.copy_to_bytes(n);
-            match (&mut first, &mut rest) {
-                (None, _) => first = Some(chunk),
-                (Some(f), None) => {
-                    let mut buf = BytesMut::with_capacity(len.max(f.len() * 2));
-                    buf.extend_from_slice(f);
-                    buf.extend_from_slice(&chunk);
-                    rest = Some(buf);
-                }
-                (Some(_), Some(buf)) => buf.extend_from_slice(&chunk),
-            }
+            let chunk = data.copy_to_bytes(data.remaining());
+            collected
+                .push(chunk)
+                .map_err(|TooLarge| BodyError::TooLarge)?;
         }
-        Ok(match (first, rest) {
-            (_, Some(buf)) => buf.freeze(),
-            (Some(f), None) => f,
-            (None, None) => Bytes::new(),
-        })
+        Ok(collected.finish())
     };
     let result = timeout_at(deadline, collect)
         .await

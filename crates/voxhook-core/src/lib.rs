@@ -88,6 +88,7 @@
 #![forbid(unsafe_code)]
 
 pub mod auth;
+pub mod body;
 pub mod deadline;
 pub mod dedup;
 pub mod dialect;
