@@ -14,35 +14,12 @@ use std::time::Duration;
 
 use actix_web::dev::ServerHandle;
 use socket2::SockRef;
-use tokio::time::Instant;
 use voxhook_core::pipeline::Receiver;
 
-/// Waits for every receiver's running handlers (in time, late and
-/// acknowledge-first) to finish, up to `timeout` in total; from now on those
-/// receivers refuse new deliveries with 503 `overloaded`. Returns `true`
-/// when everything finished in time.
-///
-/// ```
-/// use std::time::Duration;
-/// use voxhook_core::{Provider, auth::Auth, pipeline::Receiver};
-///
-/// # actix_web::rt::System::new().block_on(async {
-/// let r = Receiver::builder(Provider::TryVox).auth(Auth::none()).build().unwrap();
-/// assert!(voxhook_actix::shutdown::drain([&r], Duration::from_secs(10)).await);
-/// # });
-/// ```
-pub async fn drain<'a>(
-    receivers: impl IntoIterator<Item = &'a Receiver>,
-    timeout: Duration,
-) -> bool {
-    let until = Instant::now() + timeout;
-    let mut all = true;
-    for receiver in receivers {
-        let left = until.saturating_duration_since(Instant::now());
-        all &= receiver.drain(left).await;
-    }
-    all
-}
+/// Waits for every receiver's handlers to finish, up to a total timeout
+/// (the core's [`voxhook_core::pipeline::drain`], re-exported here beside
+/// the server-side shutdown).
+pub use voxhook_core::pipeline::drain;
 
 /// Shuts the server down gracefully within `grace`: stops accepting new
 /// connections, [`drain`]s the receivers' handlers, then stops the server

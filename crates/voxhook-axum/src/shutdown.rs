@@ -27,31 +27,10 @@ use tokio::time::{Instant, timeout_at};
 use tower_service::Service;
 use voxhook_core::pipeline::Receiver;
 
-/// Waits for every receiver's background handlers to finish, up to
-/// `timeout` in total; from now on those receivers refuse new deliveries
-/// with 503 `overloaded`. Returns `true` when everything finished in time.
-///
-/// ```
-/// use std::time::Duration;
-/// use voxhook_core::{Provider, auth::Auth, pipeline::Receiver};
-///
-/// # #[tokio::main(flavor = "current_thread")] async fn main() {
-/// let r = Receiver::builder(Provider::TryVox).auth(Auth::none()).build().unwrap();
-/// assert!(voxhook_axum::shutdown::drain([&r], Duration::from_secs(10)).await);
-/// # }
-/// ```
-pub async fn drain<'a>(
-    receivers: impl IntoIterator<Item = &'a Receiver>,
-    timeout: Duration,
-) -> bool {
-    let until = Instant::now() + timeout;
-    let mut all = true;
-    for receiver in receivers {
-        let left = until.saturating_duration_since(Instant::now());
-        all &= receiver.drain(left).await;
-    }
-    all
-}
+/// Waits for every receiver's handlers to finish, up to a total timeout
+/// (the core's [`voxhook_core::pipeline::drain`], re-exported here beside
+/// the server-side shutdown).
+pub use voxhook_core::pipeline::drain;
 
 /// How long a client may take to send a request head (the request line and
 /// headers). A connection whose head is not complete by then is closed,

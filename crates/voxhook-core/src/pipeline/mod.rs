@@ -24,7 +24,7 @@ pub use builder::{
     DEFAULT_BODY_LIMIT, DEFAULT_COMPLETED_TTL, DEFAULT_LATE_GRACE, DEFAULT_MAX_BACKGROUND,
     ReceiverBuilder,
 };
-pub use receiver::{Admission, Admitted, BackgroundFailure, DeliveryMeta, Mode, Receiver};
+pub use receiver::{Admission, Admitted, BackgroundFailure, DeliveryMeta, Mode, Receiver, drain};
 pub use reply::{REPLAYED_HEADER, Reply};
 pub use stats::StatsSnapshot;
 pub use ticket::{Outcome, Ticket};

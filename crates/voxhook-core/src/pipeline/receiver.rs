@@ -393,6 +393,37 @@ impl Receiver {
     }
 }
 
+/// Waits for every receiver's running handlers (in time, late and
+/// acknowledge-first) to finish, up to `timeout` in total; from now on those
+/// receivers refuse new deliveries with 503 `overloaded`. Returns `true`
+/// when everything finished in time.
+///
+/// The adapters' graceful shutdowns call it after the server stops
+/// accepting (`voxhook_axum::shutdown::drain` and
+/// `voxhook_actix::shutdown::drain` are this function).
+///
+/// ```
+/// use std::time::Duration;
+/// use voxhook_core::{Provider, auth::Auth, pipeline::{self, Receiver}};
+///
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// let r = Receiver::builder(Provider::TryVox).auth(Auth::none()).build().unwrap();
+/// assert!(pipeline::drain([&r], Duration::from_secs(10)).await);
+/// # }
+/// ```
+pub async fn drain<'a>(
+    receivers: impl IntoIterator<Item = &'a Receiver>,
+    timeout: Duration,
+) -> bool {
+    let until = Instant::now() + timeout;
+    let mut all = true;
+    for receiver in receivers {
+        let left = until.saturating_duration_since(Instant::now());
+        all &= receiver.drain(left).await;
+    }
+    all
+}
+
 #[derive(Debug)]
 enum ClaimKind {
     Fresh,
