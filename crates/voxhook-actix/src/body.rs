@@ -4,8 +4,9 @@ use actix_web::dev::Payload;
 use actix_web::http::header::{CONTENT_LENGTH, HeaderMap};
 use bytes::Bytes;
 use futures_util::StreamExt;
-use tokio::time::{Instant, timeout_at};
+use tokio::time::Instant;
 use voxhook_core::body::{Collector, TooLarge};
+use voxhook_core::deadline::within;
 
 /// Why the body could not be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,7 +46,7 @@ pub(crate) async fn read(
         }
         Ok(body.finish())
     };
-    timeout_at(deadline, collect)
+    within(deadline, collect)
         .await
         .unwrap_or(Err(BodyError::Deadline))
 }

@@ -1,6 +1,5 @@
 //! [`VoxhookMiddleware`]: authenticate, decode, deduplicate and answer on time.
 
-use std::cell::OnceCell;
 use std::fmt;
 use std::future::{Ready, ready};
 use std::pin::Pin;
@@ -239,9 +238,7 @@ where
     });
     let http_req = req.request().clone();
     let provider = receiver.provider();
-    let handler_rejection = Rc::new(OnceCell::new());
-    let seen = Rc::clone(&handler_rejection);
-    let handler = async move { outcome(service.call(req).await, provider, &seen).await };
+    let handler = async move { outcome(service.call(req).await, provider).await };
 
     // Counted while it runs, so a graceful shutdown (`Receiver::drain`) also
     // waits for handlers still in time; a late one takes its own slot before
@@ -250,15 +247,6 @@ where
     let reply = ticket.run_local(handler).await;
     drop(in_flight);
 
-    let reply = match (reply, handler_rejection.get()) {
-        (
-            reply @ Reply::Answer {
-                replayed: false, ..
-            },
-            Some(rejection),
-        ) if reply.status() == rejection.status() => Reply::Rejected(rejection.clone()),
-        (reply, _) => reply,
-    };
     Ok(ServiceResponse::new(http_req, reply_response(reply)).map_into_right_body())
 }
 

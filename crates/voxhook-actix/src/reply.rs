@@ -1,7 +1,5 @@
 //! Core replies and handler responses, both ways.
 
-use std::cell::OnceCell;
-
 use actix_web::body::{MessageBody, to_bytes};
 use actix_web::dev::ServiceResponse;
 use actix_web::http::StatusCode;
@@ -47,13 +45,11 @@ fn answer_response(answer: StoredAnswer, replayed: bool) -> HttpResponse {
 /// `Content-Type`, body). A service error, a document that cannot be
 /// rendered, or a body that fails to stream is a failed handler.
 ///
-/// A rejection the handler answered with (e.g. an extractor's) is recorded
-/// in `seen`, so the reply can keep its headers (`WWW-Authenticate`,
-/// `Retry-After`) although the stored answer has none.
+/// A rejection the handler answered with (e.g. an extractor's) is kept
+/// whole, so the reply keeps its headers (`WWW-Authenticate`, `Retry-After`).
 pub(crate) async fn outcome<B: MessageBody>(
     res: Result<ServiceResponse<B>, Error>,
     provider: Provider,
-    seen: &OnceCell<Rejection>,
 ) -> Outcome {
     let mut res = match res {
         Ok(res) => res,
@@ -70,8 +66,10 @@ pub(crate) async fn outcome<B: MessageBody>(
         };
     }
     let rejection = res.response_mut().extensions_mut().remove::<Rejection>();
-    if let Some(rejection) = rejection {
-        let _ = seen.set(rejection);
+    if let Some(rejection) = rejection
+        && rejection.status() == res.status().as_u16()
+    {
+        return Outcome::Rejected(rejection);
     }
     let status = res.status().as_u16();
     let content_type = res

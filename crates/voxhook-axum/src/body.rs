@@ -7,8 +7,9 @@ use http::HeaderMap;
 use http::header::{CONTENT_LENGTH, EXPECT};
 use http_body::Body;
 use http_body_util::BodyExt;
-use tokio::time::{Instant, timeout_at};
+use tokio::time::Instant;
 use voxhook_core::body::{Collector, TooLarge};
+use voxhook_core::deadline::within;
 
 /// After a 413, at most this many more bytes are read and discarded so the
 /// client that already sent its body can read the answer: closing a socket
@@ -52,7 +53,7 @@ where
         return;
     }
     let body = pin!(body);
-    let _ = timeout_at(deadline, discard(body)).await;
+    let _ = within(deadline, discard(body)).await;
 }
 
 /// Reads and drops frames until the body ends, fails, or passes [`DRAIN_LIMIT`].
@@ -91,13 +92,13 @@ where
         }
         Ok(collected.finish())
     };
-    let result = timeout_at(deadline, collect)
+    let result = within(deadline, collect)
         .await
         .unwrap_or(Err(BodyError::Deadline));
     if result == Err(BodyError::TooLarge) {
         // Keep reading (and discarding) what the client is still sending,
         // so it can read the 413.
-        let _ = timeout_at(deadline, discard(body.as_mut())).await;
+        let _ = within(deadline, discard(body.as_mut())).await;
     }
     result
 }

@@ -1,6 +1,8 @@
 //! Extractors: [`Verified`], [`Unverified`], [`RawBody`], [`Delivery`].
 
 use std::fmt;
+use std::future::Future;
+use std::pin::Pin;
 
 use axum::extract::{FromRef, FromRequest, FromRequestParts, Request};
 use bytes::Bytes;
@@ -119,9 +121,12 @@ where
 {
     type Rejection = WebhookRejection;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let state = WebhookState::from_ref(state);
-        event(req, &state, Authenticate::Yes).await.map(Verified)
+    fn from_request(
+        req: Request,
+        state: &S,
+    ) -> impl Future<Output = Result<Self, Self::Rejection>> + Send {
+        let event = event(req, state, Authenticate::Yes);
+        async move { event.await.map(Verified) }
     }
 }
 
@@ -144,9 +149,12 @@ where
 {
     type Rejection = WebhookRejection;
 
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let state = WebhookState::from_ref(state);
-        event(req, &state, Authenticate::No).await.map(Unverified)
+    fn from_request(
+        req: Request,
+        state: &S,
+    ) -> impl Future<Output = Result<Self, Self::Rejection>> + Send {
+        let event = event(req, state, Authenticate::No);
+        async move { event.await.map(Unverified) }
     }
 }
 
@@ -196,31 +204,56 @@ enum Authenticate {
 
 /// The layer's event (taken, not cloned), or the slow path without a layer;
 /// then converted to the handler's type.
-async fn event<T>(
+///
+/// The layer's case is decided before the future exists, and the slow path
+/// is boxed: inline, its state (a body read, an authentication) would make
+/// every handler's future a kilobyte larger.
+fn event<S, T>(
     mut req: Request,
-    state: &WebhookState,
+    state: &S,
     authenticate: Authenticate,
-) -> Result<T, WebhookRejection>
+) -> impl Future<Output = Result<T, WebhookRejection>> + Send + use<S, T>
 where
+    S: Send + Sync,
+    WebhookState: FromRef<S>,
     T: TryFrom<Event>,
     T::Error: fmt::Display,
 {
-    let event = match req.extensions_mut().remove::<Handoff>() {
-        Some(handoff) => handoff.event,
-        None if authenticate == Authenticate::Yes => verify_without_layer(req, state).await?,
-        None => decode_without_layer(req, state).await?,
+    let source = match req.extensions_mut().remove::<Handoff>() {
+        Some(handoff) => Source::Layer(handoff.event),
+        None => {
+            let state = WebhookState::from_ref(state);
+            Source::Slow(match authenticate {
+                Authenticate::Yes => Box::pin(verify_without_layer(req, state)),
+                Authenticate::No => Box::pin(decode_without_layer(req, state)),
+            })
+        }
     };
-    T::try_from(event).map_err(|e| {
-        tracing::debug!(target: "voxhook::rejection", reason = %e, "the event does not convert to the handler's type");
-        WebhookRejection(Rejection::MalformedPayload)
-    })
+    async move {
+        let event = match source {
+            Source::Layer(event) => event,
+            Source::Slow(slow) => slow.await?,
+        };
+        T::try_from(event).map_err(|e| {
+            tracing::debug!(target: "voxhook::rejection", reason = %e, "the event does not convert to the handler's type");
+            WebhookRejection(Rejection::MalformedPayload)
+        })
+    }
+}
+
+/// Where an extractor's event comes from.
+enum Source {
+    /// The layer verified it.
+    Layer(Event),
+    /// No layer: authenticate and/or decode here.
+    Slow(Pin<Box<dyn Future<Output = Result<Event, WebhookRejection>> + Send>>),
 }
 
 /// The slow path: authenticate and decode with the state's receiver. No
 /// claim, no handler deadline (the body read is still bounded by the budget).
 async fn verify_without_layer(
     req: Request,
-    state: &WebhookState,
+    state: WebhookState,
 ) -> Result<Event, WebhookRejection> {
     let Some(receiver) = state.receiver() else {
         tracing::debug!(target: "voxhook::rejection", "Verified<T> without a VoxhookLayer and without a receiver in the state");
@@ -240,7 +273,7 @@ async fn verify_without_layer(
 
 async fn decode_without_layer(
     req: Request,
-    state: &WebhookState,
+    state: WebhookState,
 ) -> Result<Event, WebhookRejection> {
     let receiver = state.receiver();
     let limit = receiver.map_or(DEFAULT_BODY_LIMIT, Receiver::body_limit);

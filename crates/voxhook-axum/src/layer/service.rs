@@ -1,4 +1,4 @@
-use std::sync::{Arc, OnceLock};
+use std::future::Future;
 use std::task::{Context, Poll};
 
 use axum::body::Body;
@@ -6,6 +6,7 @@ use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
 use http::Request;
 use http::header::CONTENT_TYPE;
+use http::request::Parts;
 use http_body_util::BodyExt;
 use tower_service::Service;
 use voxhook_core::dedup::StoredAnswer;
@@ -96,13 +97,24 @@ where
         let inner = std::mem::replace(&mut self.inner, clone);
         let receiver = self.receiver.clone();
         let mode = self.mode;
-        ResponseFuture::new(async move { Ok(handle(inner, receiver, mode, req).await) })
+        let (parts, body) = req.into_parts();
+        ResponseFuture::new(handle(inner, receiver, mode, parts, body))
     }
 }
 
 /// One request through the pipeline. The deadline starts before the body is
 /// read and covers everything up to the answer.
-async fn handle<S, B>(inner: S, receiver: Receiver, mode: Mode, req: Request<B>) -> Response
+///
+/// Not an `async fn`: an async block does not keep a second copy of its
+/// captures, and this future is boxed on every request, so its size counts.
+#[allow(clippy::manual_async_fn)]
+fn handle<S, B>(
+    inner: S,
+    receiver: Receiver,
+    mode: Mode,
+    parts: Parts,
+    body: B,
+) -> impl Future<Output = Result<Response, S::Error>> + Send + 'static
 where
     S: Service<Request<Body>> + Send + 'static,
     S::Response: IntoResponse + Send + 'static,
@@ -111,81 +123,92 @@ where
     B: http_body::Body + Send + 'static,
     B::Data: Send,
 {
-    let deadline = receiver.start();
-    let (mut parts, req_body) = req.into_parts();
-
-    if let Err(rejection) = receiver.check_content_length(body::content_length(&parts.headers)) {
-        body::drain(req_body, &parts.headers, deadline).await;
-        return respond(Reply::Rejected(rejection));
+    async move {
+        let deadline = receiver.start();
+        if let Err(rejection) = receiver.check_content_length(body::content_length(&parts.headers))
+        {
+            body::drain(body, &parts.headers, deadline).await;
+            return Ok(respond(Reply::Rejected(rejection)));
+        }
+        let bytes = match body::read(body, receiver.body_limit(), deadline).await {
+            Ok(bytes) => bytes,
+            Err(BodyError::Deadline) => return Ok(respond(receiver.budget_reply(mode))),
+            Err(BodyError::TooLarge) => return Ok(reject(&receiver, Rejection::PayloadTooLarge)),
+            Err(BodyError::Read) => return Ok(reject(&receiver, Rejection::MalformedPayload)),
+        };
+        let admission = receiver
+            .admit(mode, &inbound(&parts, &bytes), deadline)
+            .await;
+        match admission {
+            Admission::Run(admitted) => {
+                // Boxed on its own: both this future and the run stay under
+                // the allocator's small-size cache (about 1 KiB), which costs
+                // less than one larger allocation.
+                let run = Box::pin(run(inner, receiver.provider(), parts, bytes, admitted));
+                Ok(respond(run.await))
+            }
+            Admission::Respond(reply) => Ok(respond(reply)),
+        }
     }
-    let bytes = match body::read(req_body, receiver.body_limit(), deadline).await {
-        Ok(bytes) => bytes,
-        Err(BodyError::Deadline) => return respond(receiver.budget_reply(mode)),
-        Err(BodyError::TooLarge) => return reject(&receiver, Rejection::PayloadTooLarge),
-        Err(BodyError::Read) => return reject(&receiver, Rejection::MalformedPayload),
-    };
+}
 
-    let admission = receiver
-        .admit(mode, &inbound(&parts, &bytes), deadline)
-        .await;
+/// Hands the event to the inner service (the handler) and returns the
+/// ticket's run of it under the deadline. Synchronous up to that future, so
+/// the handler's future is boxed once, by the ticket, and not carried in
+/// this one.
+fn run<S>(
+    mut inner: S,
+    provider: Provider,
+    mut parts: Parts,
+    bytes: Bytes,
+    admitted: Admitted,
+) -> impl Future<Output = Reply> + Send + 'static
+where
+    S: Service<Request<Body>> + Send + 'static,
+    S::Response: IntoResponse + Send + 'static,
+    S::Future: Send + 'static,
+    S::Error: Send + 'static,
+{
     let Admitted {
         event,
         meta,
         ticket,
         ..
-    } = match admission {
-        Admission::Run(admitted) => admitted,
-        Admission::Respond(reply) => return respond(reply),
-    };
-
+    } = admitted;
     parts.extensions.insert(Handoff {
         event,
         meta,
         raw: bytes.clone(),
     });
     let req = Request::from_parts(parts, Body::from(bytes));
-    let provider = receiver.provider();
-    // A rejection the handler answered with (e.g. an extractor's) keeps its
-    // headers (`WWW-Authenticate`, `Retry-After`) although the stored answer
-    // has only status, content type and body.
-    let handler_rejection = Arc::new(OnceLock::new());
-    let seen = Arc::clone(&handler_rejection);
-    let handler = async move {
-        let mut inner = inner;
+    // `call` inside the handler's future: a panic there is the handler's.
+    ticket.run(async move {
         match inner.call(req).await {
-            Ok(response) => outcome(response.into_response(), provider, &seen).await,
+            Ok(response) => outcome(response.into_response(), provider).await,
             Err(_) => {
                 tracing::error!(target: "voxhook::handler", %provider, "inner service returned an error");
                 Outcome::Failed
             }
         }
-    };
-    match (ticket.run(handler).await, handler_rejection.get()) {
-        (
-            reply @ Reply::Answer {
-                replayed: false, ..
-            },
-            Some(rejection),
-        ) if reply.status() == rejection.status() => respond(Reply::Rejected(rejection.clone())),
-        (reply, _) => respond(reply),
-    }
+    })
 }
 
 /// Turns the handler's response into what the dedup store keeps: a VoxML
 /// document is rendered in the route's dialect; anything else is buffered.
-async fn outcome(
-    mut response: Response,
-    provider: Provider,
-    seen: &OnceLock<Rejection>,
-) -> Outcome {
+///
+/// A rejection the handler answered with (e.g. an extractor's) is kept whole,
+/// so the reply keeps its headers (`WWW-Authenticate`, `Retry-After`).
+async fn outcome(mut response: Response, provider: Provider) -> Outcome {
     if let Some(pending) = response.extensions_mut().remove::<PendingVoxml>() {
         return match pending.render(provider) {
             Ok(answer) => Outcome::Answer(answer),
             Err(()) => Outcome::Failed,
         };
     }
-    if let Some(rejection) = response.extensions_mut().remove::<Rejection>() {
-        let _ = seen.set(rejection);
+    if let Some(rejection) = response.extensions_mut().remove::<Rejection>()
+        && rejection.status() == response.status().as_u16()
+    {
+        return Outcome::Rejected(rejection);
     }
     let status = response.status().as_u16();
     let content_type = response

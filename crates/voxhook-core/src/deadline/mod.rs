@@ -18,9 +18,11 @@
 
 mod tracker;
 mod unwind;
+mod within;
 
 pub use tracker::{Tracker, TrackerSlot};
 pub(crate) use unwind::CatchUnwind;
+pub use within::{Elapsed, Within, within};
 
 use bytes::Bytes;
 

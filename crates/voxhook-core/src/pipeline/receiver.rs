@@ -2,14 +2,14 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-use tokio::time::{Instant, timeout_at};
+use tokio::time::Instant;
 
 use super::builder::ReceiverBuilder;
 use super::reply::Reply;
 use super::stats::{Stats, StatsSnapshot};
 use super::ticket::Ticket;
 use crate::auth::{Auth, Verification};
-use crate::deadline::{Fallback, Tracker};
+use crate::deadline::{Fallback, Tracker, within};
 use crate::dedup::{Claim, DedupKey, DedupStore, KeyFn, KeyParts, WaitOutcome};
 use crate::event::Event;
 use crate::{Inbound, Provider, Rejection};
@@ -274,7 +274,7 @@ impl Receiver {
             return self.reject(Rejection::Overloaded);
         }
 
-        let verification = match timeout_at(deadline, inner.auth.verify(req)).await {
+        let verification = match within(deadline, inner.auth.verify(req)).await {
             Ok(Ok(v)) => v,
             Ok(Err(e)) => {
                 tracing::debug!(target: "voxhook::rejection", provider = %inner.provider, reason = %e, "authentication failed");
@@ -293,7 +293,7 @@ impl Receiver {
 
         let key = self.key_for(req, &event, &verification);
         let lease = inner.budget + inner.late_grace;
-        let claim = match timeout_at(deadline, inner.store.claim(&key, lease)).await {
+        let claim = match within(deadline, inner.store.claim(&key, lease)).await {
             Err(_) => return Admission::Respond(self.budget_reply(mode)),
             Ok(Err(e)) if inner.fail_open => {
                 tracing::warn!(target: "voxhook::dedup", provider = %inner.provider, error = %e, "dedup store unavailable; failing open");
@@ -327,7 +327,7 @@ impl Receiver {
                     replayed: true,
                 })
             }
-            Claim::InFlight => match timeout_at(deadline, inner.store.wait(&key)).await {
+            Claim::InFlight => match within(deadline, inner.store.wait(&key)).await {
                 Ok(Ok(WaitOutcome::Done(answer))) => {
                     inner.stats.duplicate();
                     Admission::Respond(Reply::Answer {

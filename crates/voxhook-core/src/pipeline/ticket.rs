@@ -2,13 +2,13 @@ use std::fmt;
 use std::future::Future;
 use std::time::Duration;
 
-use tokio::time::{Instant, timeout_at};
+use tokio::time::Instant;
 use tracing::Instrument;
 use tracing::instrument::Instrumented;
 
 use super::receiver::{BackgroundFailure, Mode, Receiver};
 use super::reply::Reply;
-use crate::deadline::{CatchUnwind, TrackerSlot};
+use crate::deadline::{CatchUnwind, TrackerSlot, within};
 use crate::dedup::{DedupKey, LeaseToken, StoreError, StoredAnswer};
 use crate::{Provider, Rejection};
 
@@ -20,6 +20,11 @@ pub enum Outcome {
     /// other status is passed through and releases the claim, so the
     /// provider's retry runs the handler again.
     Answer(StoredAnswer),
+    /// The handler answered with a [`Rejection`] of its own (e.g. an
+    /// extractor's): like any non-2xx answer it releases the claim, and the
+    /// rejection is sent whole, headers (`WWW-Authenticate`, `Retry-After`)
+    /// included.
+    Rejected(Rejection),
     /// The handler failed (an error with no response of its own): the claim
     /// is released and the provider gets 500 `handler_failed`.
     Failed,
@@ -84,22 +89,26 @@ impl Ticket {
     /// the route's budget reply is returned and the handler keeps running in
     /// the tracked background; it settles its claim when it finishes. A
     /// panicking handler releases its claim and yields 500.
-    pub async fn run<F>(self, handler: F) -> Reply
+    pub fn run<F>(self, handler: F) -> impl Future<Output = Reply> + Send + 'static
     where
         F: Future<Output = Outcome> + Send + 'static,
     {
-        if self.mode == Mode::AcknowledgeFirst {
-            let slot = self.receiver.tracker().acquire();
-            let fut = CatchUnwind::new(Box::pin(handler));
-            tokio::spawn(self.finish_in_background(fut, slot));
-            return Reply::answer(StoredAnswer::ack());
-        }
-        match self.race(handler).await {
-            Raced::Settled(reply) => reply,
-            Raced::Late(reply, ticket, fut) => {
-                let slot = ticket.receiver.tracker().acquire();
-                tokio::spawn(ticket.finish_in_background(fut, slot));
-                reply
+        // Boxed before the returned future exists, so the handler's state is
+        // moved once, not with every future that awaits this one.
+        let fut = self.boxed(handler);
+        async move {
+            if self.mode == Mode::AcknowledgeFirst {
+                let slot = self.receiver.tracker().acquire();
+                tokio::spawn(self.finish_in_background(fut, slot));
+                return Reply::answer(StoredAnswer::ack());
+            }
+            match self.race(fut).await {
+                Raced::Settled(reply) => reply,
+                Raced::Late(reply, ticket, fut) => {
+                    let slot = ticket.receiver.tracker().acquire();
+                    tokio::spawn(ticket.finish_in_background(fut, slot));
+                    reply
+                }
             }
         }
     }
@@ -107,39 +116,54 @@ impl Ticket {
     /// Like [`Ticket::run`] for a handler future that is not `Send` (actix):
     /// late and background work is spawned with `tokio::task::spawn_local`,
     /// so this must run inside a `LocalSet` (every actix worker is one).
-    pub async fn run_local<F>(self, handler: F) -> Reply
+    pub fn run_local<F>(self, handler: F) -> impl Future<Output = Reply> + 'static
     where
         F: Future<Output = Outcome> + 'static,
     {
-        if self.mode == Mode::AcknowledgeFirst {
-            let slot = self.receiver.tracker().acquire();
-            let fut = CatchUnwind::new(Box::pin(handler));
-            tokio::task::spawn_local(self.finish_in_background(fut, slot));
-            return Reply::answer(StoredAnswer::ack());
-        }
-        match self.race(handler).await {
-            Raced::Settled(reply) => reply,
-            Raced::Late(reply, ticket, fut) => {
-                let slot = ticket.receiver.tracker().acquire();
-                tokio::task::spawn_local(ticket.finish_in_background(fut, slot));
-                reply
+        let fut = self.boxed(handler);
+        async move {
+            if self.mode == Mode::AcknowledgeFirst {
+                let slot = self.receiver.tracker().acquire();
+                tokio::task::spawn_local(self.finish_in_background(fut, slot));
+                return Reply::answer(StoredAnswer::ack());
+            }
+            match self.race(fut).await {
+                Raced::Settled(reply) => reply,
+                Raced::Late(reply, ticket, fut) => {
+                    let slot = ticket.receiver.tracker().acquire();
+                    tokio::task::spawn_local(ticket.finish_in_background(fut, slot));
+                    reply
+                }
             }
         }
     }
 
-    async fn race<F: Future<Output = Outcome>>(self, handler: F) -> Raced<Instrumented<F>> {
+    /// The handler in its tracing span, boxed, with panics caught.
+    fn boxed<F: Future<Output = Outcome>>(&self, handler: F) -> CatchUnwind<Instrumented<F>> {
         let span = tracing::debug_span!("voxhook.handler", provider = %self.receiver.provider(), key = %self.key, mode = ?self.mode);
-        let mut fut = CatchUnwind::new(Box::pin(handler.instrument(span)));
-        match timeout_at(self.deadline, &mut fut).await {
-            Ok(Ok(outcome)) => Raced::Settled(self.settle(outcome).await),
-            Ok(Err(())) => {
-                tracing::error!(target: "voxhook::handler", provider = %self.receiver.provider(), key = %self.key, "handler panicked");
-                Raced::Settled(self.settle(Outcome::Failed).await)
-            }
-            Err(_) => {
-                tracing::warn!(target: "voxhook::deadline", provider = %self.receiver.provider(), key = %self.key, "handler missed the budget; answering at the budget, handler continues");
-                let reply = self.receiver.budget_reply(self.mode);
-                Raced::Late(reply, self, fut)
+        CatchUnwind::new(Box::pin(handler.instrument(span)))
+    }
+
+    // `race` and `settle` return async blocks rather than being `async fn`s:
+    // an `async fn` keeps a second copy of its arguments in its state, and
+    // these futures are part of the one the adapters box on every request.
+    #[allow(clippy::manual_async_fn)]
+    fn race<F: Future<Output = Outcome>>(
+        self,
+        mut fut: CatchUnwind<F>,
+    ) -> impl Future<Output = Raced<F>> {
+        async move {
+            match within(self.deadline, &mut fut).await {
+                Ok(Ok(outcome)) => Raced::Settled(self.settle(outcome).await),
+                Ok(Err(())) => {
+                    tracing::error!(target: "voxhook::handler", provider = %self.receiver.provider(), key = %self.key, "handler panicked");
+                    Raced::Settled(self.settle(Outcome::Failed).await)
+                }
+                Err(_) => {
+                    tracing::warn!(target: "voxhook::deadline", provider = %self.receiver.provider(), key = %self.key, "handler missed the budget; answering at the budget, handler continues");
+                    let reply = self.receiver.budget_reply(self.mode);
+                    Raced::Late(reply, self, fut)
+                }
             }
         }
     }
@@ -198,15 +222,19 @@ impl Ticket {
     /// send: a 2xx answer is stored for duplicates (for Vobiz, any 2xx is sent
     /// and stored as 200, the only status it accepts); anything else releases
     /// the claim so the provider's retry runs the handler again.
-    pub async fn settle(mut self, outcome: Outcome) -> Reply {
+    pub fn settle(mut self, outcome: Outcome) -> impl Future<Output = Reply> + Send + 'static {
         let token = self.token.take();
+        async move { self.settle_owned(token, outcome).await }
+    }
+
+    async fn settle_owned(&self, token: Option<LeaseToken>, outcome: Outcome) -> Reply {
         let inner = self.receiver.inner();
         let started = self.deadline - inner.budget;
         tracing::debug!(
             target: "voxhook::delivery",
             provider = %inner.provider,
             key = %self.key,
-            status = match &outcome { Outcome::Answer(a) => a.status, Outcome::Failed => 500 },
+            status = match &outcome { Outcome::Answer(a) => a.status, Outcome::Rejected(r) => r.status(), Outcome::Failed => 500 },
             latency_us = started.elapsed().as_micros() as u64,
             deadline_hit = Instant::now() >= self.deadline,
             "settled"
@@ -233,6 +261,7 @@ impl Ticket {
                 }
                 match other {
                     Outcome::Answer(answer) => Reply::answer(answer),
+                    Outcome::Rejected(rejection) => Reply::Rejected(rejection),
                     Outcome::Failed => {
                         inner.stats.rejection(&Rejection::HandlerFailed);
                         Reply::Rejected(Rejection::HandlerFailed)
