@@ -8,10 +8,15 @@
 //! bounds how long a client may take to send a request head, which
 //! `axum::serve` does not.
 
+#[cfg(test)]
+mod tests;
+mod watchdog;
+
 use std::future::Future;
 use std::io;
 use std::net::SocketAddr;
 use std::pin::pin;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::Router;
@@ -20,23 +25,33 @@ use http::Request;
 use hyper::body::Incoming;
 use hyper::server::conn::http1;
 use hyper::service::service_fn;
-use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::rt::TokioIo;
+use hyper_util::server::graceful::{GracefulConnection, GracefulShutdown};
+use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::time::{Instant, timeout_at};
 use tower_service::Service;
 use voxhook_core::pipeline::Receiver;
+
+use watchdog::{Activity, Tracked, Watchdog};
 
 /// Waits for every receiver's handlers to finish, up to a total timeout
 /// (the core's [`voxhook_core::pipeline::drain`], re-exported here beside
 /// the server-side shutdown).
 pub use voxhook_core::pipeline::drain;
 
-/// How long a client may take to send a request head (the request line and
-/// headers). A connection whose head is not complete by then is closed,
-/// as is a kept-alive connection that sends nothing for this long. 5 s, as
-/// actix-web's default `client_request_timeout`; providers send a whole
-/// request at once.
+/// How long a connection served by [`serve_with_shutdown`] may stay quiet:
+/// open with no request in flight and no request head completed. That
+/// covers a client that sends no head, one that trickles its head (bytes
+/// that do not complete a head are not activity), and an idle kept-alive
+/// connection. Such a connection is closed, without an answer, between
+/// three quarters of `HEAD_TIMEOUT` (3.75 s) and `HEAD_TIMEOUT` (5 s)
+/// after it went quiet, that is after it was accepted or after its last
+/// response was sent. A client therefore has at least 3.75 s to complete a
+/// head. A request in flight (its handler running, its response being
+/// sent, however long) is never cut off by this; voxhook's deadline bounds
+/// it. 5 s, as actix-web's default `client_request_timeout`; providers send
+/// a whole request at once.
 pub const HEAD_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// Serves `app` on `listener` (with the peer address available to IP
@@ -46,11 +61,17 @@ pub const HEAD_TIMEOUT: Duration = Duration::from_secs(5);
 /// [`drain`]s the receivers' background handlers, all within `grace` from
 /// the signal.
 ///
-/// Unlike plain `axum::serve`, a connection must send its request head
-/// within [`HEAD_TIMEOUT`]: a client that opens a connection and trickles
-/// its headers, or sends none, cannot hold it for ever (voxhook's own
-/// deadline only starts once the head is complete). HTTP/1.1, without
-/// connection upgrades (webhooks use neither HTTP/2 nor WebSockets).
+/// Unlike plain `axum::serve`, a connection must send its request head in
+/// time: a client that opens a connection and trickles its headers, or
+/// sends none, or keeps an idle connection open, cannot hold it for ever
+/// (voxhook's own deadline only starts once the head is complete). It is
+/// closed 3.75 to 5 s after it went quiet, as [`HEAD_TIMEOUT`] details. The
+/// check costs a request two relaxed atomic increments, not a timer: each
+/// connection has one watchdog timer ticking every 1.25 s, and a connection
+/// is closed at the third tick in a row at which no request was in flight
+/// and none had started or finished since the tick before. HTTP/1.1,
+/// without connection upgrades (webhooks use neither HTTP/2 nor
+/// WebSockets).
 ///
 /// Returns `Ok(true)` when everything finished within `grace`.
 ///
@@ -107,21 +128,41 @@ fn serve_connection(
     peer: SocketAddr,
     app: Router,
 ) {
-    let service = service_fn(move |mut req: Request<Incoming>| {
-        req.extensions_mut().insert(ConnectInfo(peer));
-        // `Router` is always ready.
-        app.clone().call(req)
-    });
-    let connection = http1::Builder::new()
-        .timer(TokioTimer::new())
-        .header_read_timeout(HEAD_TIMEOUT)
-        .serve_connection(TokioIo::new(stream), service);
-    let connection = connections.watch(connection);
+    let connection = connections.watch(connection(stream, peer, app));
     tokio::spawn(async move {
         if let Err(error) = connection.await {
             tracing::trace!(target: "voxhook::serve", %error, "connection ended with an error");
         }
     });
+}
+
+/// One HTTP/1.1 connection serving `app` on `io`, with the head-timeout
+/// watchdog in its read path (hyper's own timer is off: it costs a timer
+/// per request).
+fn connection<I>(
+    io: I,
+    peer: SocketAddr,
+    app: Router,
+) -> impl GracefulConnection<Error = hyper::Error> + Send + 'static
+where
+    I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+{
+    let activity = Arc::new(Activity::default());
+    let io = TokioIo::new(Watchdog::new(io, Arc::clone(&activity)));
+    let service = service_fn(move |mut req: Request<Incoming>| {
+        let request = activity.start();
+        req.extensions_mut().insert(ConnectInfo(peer));
+        // `Router` is always ready.
+        let response = app.clone().call(req);
+        async move {
+            response
+                .await
+                .map(|response| response.map(|body| Tracked::new(body, request)))
+        }
+    });
+    http1::Builder::new()
+        .header_read_timeout(None)
+        .serve_connection(io, service)
 }
 
 /// After a failed accept: go on at once when only that connection failed;
