@@ -33,7 +33,7 @@ use tokio::time::{Instant, timeout_at};
 use tower_service::Service;
 use voxhook_core::pipeline::Receiver;
 
-use watchdog::{Activity, Tracked, Watchdog};
+use watchdog::{Activity, Ticks, Tracked, Watchdog};
 
 /// Waits for every receiver's handlers to finish, up to a total timeout
 /// (the core's [`voxhook_core::pipeline::drain`], re-exported here beside
@@ -66,20 +66,22 @@ pub const HEAD_TIMEOUT: Duration = Duration::from_secs(5);
 /// sends none, or keeps an idle connection open, cannot hold it for ever
 /// (voxhook's own deadline only starts once the head is complete). It is
 /// closed 3.75 to 5 s after it went quiet, as [`HEAD_TIMEOUT`] details. The
-/// check costs a request two relaxed atomic increments, not a timer: each
-/// connection has one watchdog timer ticking every 1.25 s, and a connection
-/// is closed at the third tick in a row at which no request was in flight
-/// and none had started or finished since the tick before. HTTP/1.1,
-/// without connection upgrades (webhooks use neither HTTP/2 nor
-/// WebSockets).
+/// check costs a request two relaxed atomic increments, no timer: one
+/// background thread per call (named `voxhook-head-watchdog`) ticks every
+/// 1.25 s and wakes the connections, and a connection is closed at the
+/// fourth tick after it went quiet, the last three ticks having seen no
+/// request in flight and none started or finished since the tick before.
+/// The thread ends within a tick once the server and its connections are
+/// gone. HTTP/1.1, without connection upgrades (webhooks use neither HTTP/2
+/// nor WebSockets).
 ///
 /// Returns `Ok(true)` when everything finished within `grace`.
 ///
 /// # Errors
 ///
-/// None at present: accept errors are retried (after a pause for errors
-/// such as too many open files), as `axum::serve` does; the `io::Result`
-/// is kept for errors a future version may report.
+/// When the watchdog's thread cannot be started (before anything is
+/// served). Accept errors are not returned but retried (after a pause for
+/// errors such as too many open files), as `axum::serve` does.
 ///
 /// ```no_run
 /// use std::time::Duration;
@@ -101,12 +103,13 @@ pub async fn serve_with_shutdown(
     receivers: Vec<Receiver>,
     grace: Duration,
 ) -> io::Result<bool> {
+    let ticks = Ticks::start()?;
     let connections = GracefulShutdown::new();
     let mut signal = pin!(signal);
     loop {
         tokio::select! {
             accepted = listener.accept() => match accepted {
-                Ok((stream, peer)) => serve_connection(&connections, stream, peer, app.clone()),
+                Ok((stream, peer)) => serve_connection(&connections, &ticks, stream, peer, app.clone()),
                 Err(error) => accept_failed(error).await,
             },
             () = &mut signal => break,
@@ -124,11 +127,12 @@ pub async fn serve_with_shutdown(
 /// Serves one connection on its own task, watched for the graceful shutdown.
 fn serve_connection(
     connections: &GracefulShutdown,
+    ticks: &Arc<Ticks>,
     stream: TcpStream,
     peer: SocketAddr,
     app: Router,
 ) {
-    let connection = connections.watch(connection(stream, peer, app));
+    let connection = connections.watch(connection(stream, peer, app, Arc::clone(ticks)));
     tokio::spawn(async move {
         if let Err(error) = connection.await {
             tracing::trace!(target: "voxhook::serve", %error, "connection ended with an error");
@@ -137,18 +141,19 @@ fn serve_connection(
 }
 
 /// One HTTP/1.1 connection serving `app` on `io`, with the head-timeout
-/// watchdog in its read path (hyper's own timer is off: it costs a timer
-/// per request).
+/// watchdog on `ticks` in its read path (hyper's own timer is off: it costs
+/// a timer per request).
 fn connection<I>(
     io: I,
     peer: SocketAddr,
     app: Router,
+    ticks: Arc<Ticks>,
 ) -> impl GracefulConnection<Error = hyper::Error> + Send + 'static
 where
     I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
 {
     let activity = Arc::new(Activity::default());
-    let io = TokioIo::new(Watchdog::new(io, Arc::clone(&activity)));
+    let io = TokioIo::new(Watchdog::new(io, ticks, Arc::clone(&activity)));
     let service = service_fn(move |mut req: Request<Incoming>| {
         let request = activity.start();
         req.extensions_mut().insert(ConnectInfo(peer));
