@@ -31,7 +31,9 @@ impl HeaderSource for ActixHeaders<'_> {
     }
 
     fn first(&self, name: &str) -> Option<&[u8]> {
-        self.0.get(name).map(|v| v.as_bytes())
+        let mut out = [None];
+        self.first_each(&[name], &mut out);
+        out[0]
     }
 
     fn first_each<'s>(&'s self, names: &[&str], out: &mut [Option<&'s [u8]>]) {
@@ -40,7 +42,7 @@ impl HeaderSource for ActixHeaders<'_> {
             self.0.len(),
             names,
             out,
-            |n| self.first(n),
+            |n| self.0.get(n).map(|v| v.as_bytes()),
         );
     }
 }

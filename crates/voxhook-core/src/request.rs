@@ -63,7 +63,9 @@ impl HeaderSource for http::HeaderMap {
     }
 
     fn first(&self, name: &str) -> Option<&[u8]> {
-        self.get(name).map(|v| v.as_bytes())
+        let mut out = [None];
+        self.first_each(&[name], &mut out);
+        out[0]
     }
 
     fn first_each<'s>(&'s self, names: &[&str], out: &mut [Option<&'s [u8]>]) {
@@ -72,18 +74,19 @@ impl HeaderSource for http::HeaderMap {
             self.len(),
             names,
             out,
-            |n| self.first(n),
+            |n| self.get(n).map(|v| v.as_bytes()),
         );
     }
 }
 
-/// [`HeaderSource::first_each`] for a map that can list its values: one
-/// pass comparing names, which for the handful of headers a webhook carries
-/// is cheaper than parsing and hashing every looked-up name. Past 32 values
-/// (a header flood) it makes one `first` lookup per name instead.
+/// [`HeaderSource::first_each`] (and, with one name, [`HeaderSource::first`])
+/// for a map that can list its values: one pass comparing names, which for
+/// the handful of headers a webhook carries is cheaper than parsing and
+/// hashing every looked-up name. Past 32 values (a header flood) it makes one
+/// `first` lookup per name instead.
 ///
-/// `entries` yields every value in the order received, names in lower case;
-/// `len` is how many there are.
+/// `entries` yields every value, each name's values in the order received;
+/// `len` is how many there are. Names are compared ASCII case-insensitively.
 ///
 /// ```
 /// use voxhook_core::request::first_each_by_scan;
@@ -116,7 +119,7 @@ pub fn first_each_by_scan<'s>(
     for (name, value) in entries {
         if let Some(slot) = names
             .iter()
-            .position(|n| *n == name)
+            .position(|n| n.eq_ignore_ascii_case(name))
             .and_then(|i| out.get_mut(i))
             && slot.is_none()
         {
@@ -305,8 +308,12 @@ mod tests {
             map.append("webhook-timestamp", http::HeaderValue::from_static("12"));
             let mut out = [Some(&b"stale"[..]); 4];
             map.first_each(&names, &mut out);
-            let expected = names.map(|n| map.first(n));
+            let expected = names.map(|n| map.get(n).map(|v| v.as_bytes()));
             assert_eq!(out, expected, "{}", case.name);
+            let each = names.map(|n| map.first(n));
+            assert_eq!(each, expected, "{}: first", case.name);
+            let upper = names.map(|n| map.first(&n.to_ascii_uppercase()));
+            assert_eq!(upper, expected, "{}: first, upper case", case.name);
             assert_eq!(out[2], Some(&b"v1,first"[..]), "{}", case.name);
             assert_eq!(out[3], None, "{}: a stale slot is cleared", case.name);
         }

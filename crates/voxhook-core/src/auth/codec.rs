@@ -27,22 +27,43 @@ pub(crate) fn base64_into<'b>(value: &[u8], buf: &'b mut TagBuf) -> Option<&'b [
 /// Decodes lower-case hex into `buf`. Upper case is refused: every sender we
 /// know emits lower case, and signatures are compared as their exact text.
 pub(crate) fn hex_lower_into<'b>(value: &[u8], buf: &'b mut TagBuf) -> Option<&'b [u8]> {
-    let value = value.trim_ascii();
-    if value.is_empty() || !value.len().is_multiple_of(2) || value.len() > 2 * buf.len() {
-        return None;
-    }
+    let value = hex_lower_tag(value)?;
     for (out, pair) in buf.iter_mut().zip(value.chunks_exact(2)) {
-        *out = (nibble(pair[0])? << 4) | nibble(pair[1])?;
+        *out = (nibble(pair[0]) << 4) | nibble(pair[1]);
     }
     buf.get(..value.len() / 2)
 }
 
-fn nibble(c: u8) -> Option<u8> {
-    match c {
-        b'0'..=b'9' => Some(c - b'0'),
-        b'a'..=b'f' => Some(c - b'a' + 10),
-        _ => None,
+/// `value` trimmed, when it is a non-empty, even-length lower-case hex text
+/// short enough to decode into a [`TagBuf`]: what [`hex_lower_into`] accepts.
+fn hex_lower_tag(value: &[u8]) -> Option<&[u8]> {
+    let value = value.trim_ascii();
+    let hex = value.iter().fold(true, |ok, &c| {
+        ok & (c.is_ascii_digit() | (b'a'..=b'f').contains(&c))
+    });
+    let fits = !value.is_empty() && value.len().is_multiple_of(2) && value.len() <= 2 * 64;
+    (hex && fits).then_some(value)
+}
+
+/// The value of one lower-case hex digit (`c` already checked): no branch,
+/// so the loop vectorizes.
+fn nibble(c: u8) -> u8 {
+    (c & 0x0f) + 9 * (c >> 6)
+}
+
+/// Lower-case hex of `bytes` into `out`, branch-free and without a table,
+/// since `bytes` is a computed tag that must not leak before the comparison.
+fn hex_lower_encode<'b>(bytes: &[u8], out: &'b mut [u8; 128]) -> &'b [u8] {
+    let digit = |n: u8| {
+        // 0xff when n > 9, else 0: 'a' - '0' - 10 = 39 is added only then.
+        let above9 = 9u8.wrapping_sub(n) >> 7;
+        n + b'0' + (above9.wrapping_neg() & 39)
+    };
+    for (pair, b) in out.chunks_exact_mut(2).zip(bytes) {
+        pair[0] = digit(b >> 4);
+        pair[1] = digit(b & 0x0f);
     }
+    &out[..2 * bytes.len().min(64)]
 }
 
 /// Constant-time equality of a computed tag and a received one. Different
@@ -93,10 +114,6 @@ impl Tags {
         self.push(|buf| base64_into(value, buf).map(<[u8]>::len));
     }
 
-    pub(crate) fn push_hex(&mut self, value: &[u8]) {
-        self.push(|buf| hex_lower_into(value, buf).map(<[u8]>::len));
-    }
-
     pub(crate) fn is_empty(&self) -> bool {
         self.n == 0
     }
@@ -106,6 +123,45 @@ impl Tags {
         let mut hit = false;
         for (buf, len) in self.bufs.iter().zip(self.lens).take(self.n) {
             hit |= tag_eq(computed, &buf[..len]);
+        }
+        hit
+    }
+}
+
+/// The lower-case hex signatures of one header, compared as text: the
+/// computed tag is hex-encoded once instead of decoding every received one.
+/// Holds exactly the values [`hex_lower_into`] would decode, so a malformed
+/// entry takes no place.
+pub(crate) struct HexTags<'a> {
+    vals: [&'a [u8]; MAX_TAGS],
+    n: usize,
+}
+
+impl<'a> HexTags<'a> {
+    pub(crate) fn new() -> Self {
+        HexTags {
+            vals: [&[]; MAX_TAGS],
+            n: 0,
+        }
+    }
+
+    /// Keeps one more signature; ignored when full or not lower-case hex.
+    pub(crate) fn push(&mut self, value: &'a [u8]) {
+        if let Some(slot) = self.vals.get_mut(self.n)
+            && let Some(hex) = hex_lower_tag(value)
+        {
+            *slot = hex;
+            self.n += 1;
+        }
+    }
+
+    /// Whether any signature equals `computed` (constant time per comparison).
+    pub(crate) fn contains(&self, computed: &[u8]) -> bool {
+        let mut buf = [0u8; 128];
+        let expected = hex_lower_encode(computed, &mut buf);
+        let mut hit = false;
+        for val in self.vals.iter().take(self.n) {
+            hit |= tag_eq(expected, val);
         }
         hit
     }
@@ -187,6 +243,82 @@ mod tests {
                 "{} b64",
                 c.name
             );
+        }
+    }
+
+    #[test]
+    fn hex_tags_match_what_decoding_matches() {
+        struct Case {
+            name: &'static str,
+            received: &'static [&'static str],
+            computed: &'static [u8],
+            want: bool,
+        }
+        let cases = [
+            Case {
+                name: "equal",
+                received: &["00ff10a9"],
+                computed: &[0x00, 0xff, 0x10, 0xa9],
+                want: true,
+            },
+            Case {
+                name: "second of several",
+                received: &["zz", "0000", "00ff10a9 "],
+                computed: &[0x00, 0xff, 0x10, 0xa9],
+                want: true,
+            },
+            Case {
+                name: "one digit differs",
+                received: &["00ff10a8"],
+                computed: &[0x00, 0xff, 0x10, 0xa9],
+                want: false,
+            },
+            Case {
+                name: "upper case refused",
+                received: &["00FF10A9"],
+                computed: &[0x00, 0xff, 0x10, 0xa9],
+                want: false,
+            },
+            Case {
+                name: "truncated",
+                received: &["00ff10"],
+                computed: &[0x00, 0xff, 0x10, 0xa9],
+                want: false,
+            },
+            Case {
+                name: "empty",
+                received: &[""],
+                computed: &[0x00, 0xff, 0x10, 0xa9],
+                want: false,
+            },
+            Case {
+                name: "malformed entries take no place",
+                received: &["x", "x", "x", "x", "x", "x", "x", "x", "x", "00ff10a9"],
+                computed: &[0x00, 0xff, 0x10, 0xa9],
+                want: true,
+            },
+        ];
+        for c in cases {
+            let mut tags = HexTags::new();
+            let mut decoded = Tags::new();
+            for r in c.received {
+                tags.push(r.as_bytes());
+                decoded.push(|buf| hex_lower_into(r.as_bytes(), buf).map(<[u8]>::len));
+            }
+            assert_eq!(tags.contains(c.computed), c.want, "{}", c.name);
+            assert_eq!(decoded.contains(c.computed), c.want, "{} decoded", c.name);
+        }
+    }
+
+    #[test]
+    fn hex_round_trips_every_byte() {
+        let bytes: Vec<u8> = (0..=255).collect();
+        for chunk in bytes.chunks(64) {
+            let mut text = [0u8; 128];
+            let hex = hex_lower_encode(chunk, &mut text);
+            assert_eq!(hex, hex::encode(chunk).as_bytes());
+            let mut back = [0u8; 64];
+            assert_eq!(hex_lower_into(hex, &mut back), Some(chunk));
         }
     }
 

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use hmac::Mac;
 
 use super::clock::{self, Clock};
-use super::codec::Tags;
+use super::codec::HexTags;
 use super::context::{Env, Keys, Out, signature_header};
 use super::secret::{HmacSha256, find_sha256};
 use super::window::{self, Tolerance};
@@ -60,7 +60,7 @@ impl TimestampedHex {
         let malformed = |why| AuthError::MalformedSignature { scheme, why };
         let value = signature_header(req, &self.header, scheme, out)?;
         let mut t: Option<&[u8]> = None;
-        let mut sigs = Tags::new();
+        let mut sigs = HexTags::new();
         let mut seen = 0usize;
         for item in value.split(|b| *b == b',') {
             let item = item.trim_ascii();
@@ -68,7 +68,7 @@ impl TimestampedHex {
                 t = t.or(Some(v));
             } else if let Some(v) = item.strip_prefix(b"v1=") {
                 seen += 1;
-                sigs.push_hex(v);
+                sigs.push(v);
             }
         }
         let Some(t) = t else {
