@@ -48,6 +48,11 @@ impl Draft {
         }
     }
 
+    /// Forgets every field set so far.
+    pub(crate) fn clear(&mut self) {
+        *self = Draft::new(self.data.provider, self.data.raw.clone());
+    }
+
     /// The provider's event name (`Event`, `event`, messaging `type`), if sent.
     pub fn event(&self) -> Option<&str> {
         self.event.as_deref()
@@ -84,7 +89,7 @@ impl Draft {
             } else {
                 &mut self.data.call_id
             };
-            slot.get_or_insert(id);
+            slot.get_or_insert(id.into());
         }
     }
 
@@ -106,18 +111,26 @@ impl Draft {
             return;
         }
         let d = &mut *self.data;
-        let text = |slot: &mut Option<String>, keep_empty: bool| {
+        let text = |slot: &mut Option<Box<str>>, keep_empty: bool| {
             if slot.is_none()
                 && let Some(s) = as_text(&value)
                 && (keep_empty || !s.is_empty())
+            {
+                *slot = Some(s.into());
+            }
+        };
+        let own = |slot: &mut Option<String>| {
+            if slot.is_none()
+                && let Some(s) = as_text(&value)
+                && !s.is_empty()
             {
                 *slot = Some(s.into_owned());
             }
         };
         match field {
             Field::Ignore | Field::Flatten | Field::Marker => {}
-            Field::Event => text(&mut self.event, false),
-            Field::Id => text(&mut self.id, false),
+            Field::Event => own(&mut self.event),
+            Field::Id => own(&mut self.id),
             Field::CallId => text(&mut d.call_id, false),
             Field::ParentCallId => text(&mut d.parent_call_id, false),
             Field::AccountId => text(&mut d.account_id, false),
@@ -267,13 +280,22 @@ fn as_text<'v>(value: &'v Value<'_>) -> Option<Cow<'v, str>> {
         Value::I64(n) => Some(Cow::Owned(n.to_string())),
         Value::F64(n) => Some(Cow::Owned(n.to_string())),
         Value::Bool(b) => Some(Cow::Borrowed(if *b { "true" } else { "false" })),
-        Value::Json(text) if text.starts_with('"') => {
-            serde_json::from_str::<String>(text).ok().map(Cow::Owned)
-        }
+        Value::Json(text) if text.starts_with('"') => match json_string_without_escapes(text) {
+            Some(inner) => Some(Cow::Borrowed(inner)),
+            None => serde_json::from_str::<String>(text).ok().map(Cow::Owned),
+        },
         // An object or array kept as its minified JSON text.
         Value::Json(text) => Some(Cow::Owned(JsonText::from_valid(text).into_string())),
         Value::Null => None,
     }
+}
+
+/// The content of the JSON string `text` when it needs no unescaping: the
+/// text between the quotes, if no quote, backslash or control character.
+fn json_string_without_escapes(text: &str) -> Option<&str> {
+    let inner = text.strip_prefix('"')?.strip_suffix('"')?;
+    let plain = !inner.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20);
+    plain.then_some(inner)
 }
 
 fn non_empty<'v>(value: &'v Value<'_>) -> Option<Cow<'v, str>> {

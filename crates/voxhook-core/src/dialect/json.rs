@@ -28,6 +28,31 @@ pub(crate) fn decode(body: &[u8], field: FieldFn, draft: &mut Draft) -> Result<(
             };
         }
     }
+    if super::scan::decode(text, field, draft).is_some() {
+        #[cfg(debug_assertions)]
+        check_fast_path(text, field, draft);
+        return Ok(());
+    }
+    // Start over with serde_json: it reads the rare shapes and words the errors.
+    draft.clear();
+    decode_serde(text, field, draft)
+}
+
+/// Debug builds (the tests, fuzzing with `-a`) check every fast-path decode
+/// against the serde_json walk.
+#[cfg(debug_assertions)]
+fn check_fast_path(text: &str, field: FieldFn, fast: &Draft) {
+    let mut slow = Draft::new(fast.data.provider, fast.data.raw.clone());
+    assert_eq!(decode_serde(text, field, &mut slow), Ok(()), "{text}");
+    assert_eq!(format!("{fast:?}"), format!("{slow:?}"), "{text}");
+}
+
+/// The serde_json walk over a JSON object.
+pub(super) fn decode_serde(
+    text: &str,
+    field: FieldFn,
+    draft: &mut Draft,
+) -> Result<(), DecodeError> {
     let mut de = serde_json::Deserializer::from_str(text);
     Object {
         draft,

@@ -55,6 +55,7 @@ mod json;
 mod kinds;
 #[cfg(test)]
 mod props;
+mod scan;
 pub mod tryvox;
 pub mod vobiz;
 pub mod voxpria;
@@ -171,7 +172,9 @@ impl Dialect {
     ///
     /// As [`Dialect::parse`].
     pub fn decode_bytes(&self, encoding: RawEncoding, bytes: Bytes) -> Result<Event, DecodeError> {
-        let mut draft = Draft::new(self.provider, Raw::new(encoding, bytes.clone()));
+        // The raw view is attached after decoding: cloning a freshly copied
+        // `Bytes` would allocate its shared header on every event.
+        let mut draft = Draft::new(self.provider, Raw::new(encoding, Bytes::new()));
         match encoding {
             RawEncoding::Json => json::decode(&bytes, self.field, &mut draft)?,
             _ => form::decode(&bytes, self.field, &mut draft)?,
@@ -179,6 +182,7 @@ impl Dialect {
         if !draft.is_identified() {
             return Err(DecodeError::MissingIdentifier);
         }
+        draft.data.raw = Raw::new(encoding, bytes);
         let kind = (self.classify)(&mut draft);
         Ok(Event::from_boxed(draft.finish(kind)))
     }

@@ -3,7 +3,10 @@
 
 use proptest::prelude::*;
 
-use crate::event::{Event, Provider};
+use bytes::Bytes;
+
+use super::Draft;
+use crate::event::{Event, Provider, Raw, RawEncoding};
 
 const CONTENT_TYPES: [Option<&str>; 5] = [
     Some("application/json"),
@@ -127,8 +130,85 @@ fn check(result: Result<Event, crate::DecodeError>) {
     }
 }
 
+/// The fast JSON path, whenever it decodes `body`, makes the same draft as
+/// the serde_json walk; returns whether it decoded for every dialect.
+pub(super) fn fast_path_agrees(body: &str) -> bool {
+    let mut decoded = true;
+    for provider in Provider::ALL {
+        let dialect = super::for_provider(provider);
+        let fresh = || Draft::new(provider, Raw::new(RawEncoding::Json, Bytes::new()));
+        let mut fast = fresh();
+        if super::scan::decode(body, dialect.field, &mut fast).is_none() {
+            decoded = false;
+            continue;
+        }
+        let mut slow = fresh();
+        let serde = super::json::decode_serde(body, dialect.field, &mut slow);
+        assert_eq!(serde, Ok(()), "{provider}: {body}");
+        assert_eq!(
+            format!("{fast:?}"),
+            format!("{slow:?}"),
+            "{provider}: {body}"
+        );
+    }
+    decoded
+}
+
+/// JSON-like fragments, so generated text reaches every branch of the fast path.
+const TOKENS: &[&str] = &[
+    "{",
+    "}",
+    "[",
+    "]",
+    ",",
+    ":",
+    " ",
+    "\n",
+    "\"",
+    "\\",
+    "\\u00e9",
+    "\\ud800",
+    "0",
+    "1",
+    "9",
+    "-",
+    ".",
+    "e",
+    "E",
+    "+",
+    "true",
+    "false",
+    "null",
+    "tru",
+    "\"call_id\"",
+    "\"data\"",
+    "\"event\"",
+    "\"status\"",
+    "\"duration\"",
+    "\"variables\"",
+    "\"to\"",
+    "\"x\"",
+    "\u{1}",
+    "é",
+];
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn fast_json_path_agrees_on_generated_maps(pairs in proptest::collection::vec((name(), json_scalar()), 0..12)) {
+        let object: serde_json::Map<String, serde_json::Value> = pairs.into_iter().collect();
+        let compact = serde_json::to_string(&object).expect("serializes");
+        let pretty = serde_json::to_string_pretty(&object).expect("serializes");
+        fast_path_agrees(&compact);
+        fast_path_agrees(&pretty);
+    }
+
+    #[test]
+    fn fast_json_path_agrees_on_token_soup(tokens in proptest::collection::vec(proptest::sample::select(TOKENS), 0..40)) {
+        let body = format!("{{{}", tokens.concat());
+        fast_path_agrees(&body);
+    }
 
     #[test]
     fn arbitrary_bytes_never_panic(body in proptest::collection::vec(any::<u8>(), 0..256), ct in 0usize..5) {

@@ -19,21 +19,21 @@ pub struct EventData {
     pub(crate) provider: Provider,
     pub(crate) kind: Cow<'static, str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) call_id: Option<String>,
+    pub(crate) call_id: Option<Box<str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) parent_call_id: Option<String>,
+    pub(crate) parent_call_id: Option<Box<str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) account_id: Option<String>,
+    pub(crate) account_id: Option<Box<str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) trunk_id: Option<String>,
+    pub(crate) trunk_id: Option<Box<str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) from: Option<String>,
+    pub(crate) from: Option<Box<str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) to: Option<String>,
+    pub(crate) to: Option<Box<str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) caller_name: Option<String>,
+    pub(crate) caller_name: Option<Box<str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) forwarded_from: Option<String>,
+    pub(crate) forwarded_from: Option<Box<str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) direction: Option<Direction>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -45,77 +45,77 @@ pub struct EventData {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) bill_duration: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) end_reason: Option<String>,
+    pub(crate) end_reason: Option<Box<str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) answered_by: Option<String>,
+    pub(crate) answered_by: Option<Box<str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) machine: Option<bool>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) from_city: Option<String>,
+    pub(crate) from_city: Option<Box<str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) from_state: Option<String>,
+    pub(crate) from_state: Option<Box<str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) from_zip: Option<String>,
+    pub(crate) from_zip: Option<Box<str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) from_country: Option<String>,
+    pub(crate) from_country: Option<Box<str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) to_city: Option<String>,
+    pub(crate) to_city: Option<Box<str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) to_state: Option<String>,
+    pub(crate) to_state: Option<Box<str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) to_zip: Option<String>,
+    pub(crate) to_zip: Option<Box<str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) to_country: Option<String>,
+    pub(crate) to_country: Option<Box<str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) campaign_id: Option<String>,
+    pub(crate) campaign_id: Option<Box<str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) contact_id: Option<String>,
+    pub(crate) contact_id: Option<Box<str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) name: Option<String>,
+    pub(crate) name: Option<Box<str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) recording_id: Option<String>,
+    pub(crate) recording_id: Option<Box<str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) recording_url: Option<String>,
+    pub(crate) recording_url: Option<Box<str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) recording_status: Option<Status>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) recording_duration: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) transcript: Option<String>,
+    pub(crate) transcript: Option<Box<str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) summary: Option<String>,
+    pub(crate) summary: Option<Box<str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) digits: Option<String>,
+    pub(crate) digits: Option<Box<str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) speech: Option<String>,
+    pub(crate) speech: Option<Box<str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) confidence: Option<f64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) input_type: Option<String>,
+    pub(crate) input_type: Option<Box<str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) dial_status: Option<Status>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) dial_call_id: Option<String>,
+    pub(crate) dial_call_id: Option<Box<str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) dial_duration: Option<u64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) dial_action: Option<String>,
+    pub(crate) dial_action: Option<Box<str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) message_id: Option<String>,
+    pub(crate) message_id: Option<Box<str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) batch_id: Option<String>,
+    pub(crate) batch_id: Option<Box<str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) body: Option<String>,
+    pub(crate) body: Option<Box<str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) media: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) tag: Option<String>,
+    pub(crate) tag: Option<Box<str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) error_code: Option<String>,
+    pub(crate) error_code: Option<Box<str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) error_description: Option<String>,
+    pub(crate) error_description: Option<Box<str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub(crate) delivery_id: Option<String>,
+    pub(crate) delivery_id: Option<Box<str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(crate) vars: Option<JsonText>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use super::raw::minify_json;
+use super::raw::minify_str;
 
 /// A JSON value kept as minified text, emitted as JSON (not as a string) in
 /// the normalized form; parsed only when asked.
@@ -13,12 +13,8 @@ pub(crate) struct JsonText(String);
 impl JsonText {
     /// Wraps JSON text that is known to be valid.
     pub(crate) fn from_valid(text: &str) -> JsonText {
-        // minify_json keeps valid JSON valid, and its output is UTF-8 when its input is.
-        let bytes = minify_json(text.as_bytes());
-        JsonText(
-            String::from_utf8(bytes)
-                .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
-        )
+        // Minifying keeps valid JSON valid.
+        JsonText(minify_str(text))
     }
 
     /// Validates `text` as JSON first; `null` is no value.

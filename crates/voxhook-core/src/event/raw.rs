@@ -174,26 +174,56 @@ fn json_text(v: &Value) -> String {
 /// every value's exact spelling), so the normalized form stays one line.
 pub(crate) fn minify_json(input: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(input.len());
-    let mut in_string = false;
-    let mut escaped = false;
-    for &b in input {
-        if in_string {
-            out.push(b);
-            if escaped {
-                escaped = false;
-            } else if b == b'\\' {
-                escaped = true;
-            } else if b == b'"' {
-                in_string = false;
+    significant_runs(input, |from, to| {
+        out.extend_from_slice(input.get(from..to).unwrap_or_default());
+    });
+    out
+}
+
+/// [`minify_json`] for text: one copy when there is nothing to remove, and
+/// no second UTF-8 check (the runs end at ASCII whitespace, so each is text).
+pub(crate) fn minify_str(input: &str) -> String {
+    let mut out = String::new();
+    significant_runs(input.as_bytes(), |from, to| {
+        if out.capacity() == 0 && to - from < input.len() {
+            out.reserve(input.len());
+        }
+        out.push_str(input.get(from..to).unwrap_or_default());
+    });
+    out
+}
+
+/// Calls `keep(from, to)` for each run of `input` between insignificant
+/// whitespace (whitespace outside strings), in order.
+fn significant_runs(input: &[u8], mut keep: impl FnMut(usize, usize)) {
+    let mut start = 0;
+    let mut i = 0;
+    while let Some(&b) = input.get(i) {
+        i += 1;
+        match b {
+            b'"' => {
+                // To the closing quote, stepping over escaped characters.
+                while let Some(&c) = input.get(i) {
+                    i += 1;
+                    match c {
+                        b'\\' => i += 1,
+                        b'"' => break,
+                        _ => {}
+                    }
+                }
             }
-        } else if b == b'"' {
-            in_string = true;
-            out.push(b);
-        } else if !matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
-            out.push(b);
+            b' ' | b'\n' | b'\r' | b'\t' => {
+                if i - 1 > start {
+                    keep(start, i - 1);
+                }
+                start = i;
+            }
+            _ => {}
         }
     }
-    out
+    if input.len() > start {
+        keep(start, input.len());
+    }
 }
 
 impl PartialEq for Raw {
@@ -275,6 +305,16 @@ mod tests {
                 r#"{"a": "\\", "b": 2}"#,
                 r#"{"a":"\\","b":2}"#,
             ),
+            (
+                "already minified",
+                r#"{"a":[1,"b c"]}"#,
+                r#"{"a":[1,"b c"]}"#,
+            ),
+            ("empty", "", ""),
+            ("only whitespace", " \n\t ", ""),
+            ("unterminated string", "{\"a\": \"x ", "{\"a\":\"x "),
+            ("trailing escape", "\"\\", "\"\\"),
+            ("multibyte", "{ \"é\" : \"ü ö\" }", "{\"é\":\"ü ö\"}"),
         ];
         for (name, input, want) in cases {
             assert_eq!(
@@ -282,6 +322,7 @@ mod tests {
                 want,
                 "{name}"
             );
+            assert_eq!(minify_str(input), want, "{name}: str");
         }
     }
 
