@@ -190,6 +190,9 @@ impl Dialect {
 
 /// Which decoder reads a body with this content type.
 fn body_encoding(content_type: Option<&str>, body: &[u8]) -> Result<RawEncoding, DecodeError> {
+    if content_type.is_some_and(|ct| ct.eq_ignore_ascii_case("application/json")) {
+        return Ok(RawEncoding::Json);
+    }
     let starts_like_json = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
     let essence = content_type
         .map(|ct| ct.split(';').next().unwrap_or_default().trim())
@@ -266,6 +269,12 @@ mod tests {
                 "json under form",
                 Some("application/x-www-form-urlencoded"),
                 b" {}",
+                json.clone(),
+            ),
+            (
+                "exact json, upper case",
+                Some("APPLICATION/JSON"),
+                b"a=1",
                 json.clone(),
             ),
             ("absent json", None, b"{}", json.clone()),

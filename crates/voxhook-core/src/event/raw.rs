@@ -183,6 +183,14 @@ pub(crate) fn minify_json(input: &[u8]) -> Vec<u8> {
 /// [`minify_json`] for text: one copy when there is nothing to remove, and
 /// no second UTF-8 check (the runs end at ASCII whitespace, so each is text).
 pub(crate) fn minify_str(input: &str) -> String {
+    // Most objects hold no whitespace at all; this check has no early exit,
+    // so it runs a word or more at a time.
+    let any_whitespace = input.bytes().fold(false, |any, b| {
+        any | matches!(b, b' ' | b'\n' | b'\r' | b'\t')
+    });
+    if !any_whitespace {
+        return input.to_owned();
+    }
     let mut out = String::new();
     significant_runs(input.as_bytes(), |from, to| {
         if out.capacity() == 0 && to - from < input.len() {

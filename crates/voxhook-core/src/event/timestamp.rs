@@ -38,63 +38,7 @@ impl Timestamp {
 
     /// Parses an RFC 3339 date-time with a zone (`T` or a space between date and time).
     pub fn parse_rfc3339(s: &str) -> Option<Timestamp> {
-        let b = s.trim().as_bytes();
-        let num = |from: usize, len: usize| -> Option<i64> {
-            let digits = b.get(from..from + len)?;
-            digits.iter().try_fold(0i64, |acc, d| {
-                d.is_ascii_digit().then(|| acc * 10 + i64::from(d - b'0'))
-            })
-        };
-        let sep = |at: usize, allowed: &[u8]| b.get(at).is_some_and(|c| allowed.contains(c));
-        if !(sep(4, b"-") && sep(7, b"-") && sep(10, b"Tt ") && sep(13, b":") && sep(16, b":")) {
-            return None;
-        }
-        let (year, month, day) = (num(0, 4)?, num(5, 2)?, num(8, 2)?);
-        let (hour, minute, second) = (num(11, 2)?, num(14, 2)?, num(17, 2)?);
-        if !(1..=12).contains(&month)
-            || day < 1
-            || day > days_in_month(year, month)
-            || hour > 23
-            || minute > 59
-            || second > 60
-        {
-            return None;
-        }
-        let mut i = 19;
-        let mut nanos: u32 = 0;
-        if b.get(i) == Some(&b'.') {
-            i += 1;
-            let start = i;
-            while let Some(d) = b.get(i).filter(|d| d.is_ascii_digit()) {
-                if i - start < 9 {
-                    nanos = nanos * 10 + u32::from(d - b'0');
-                }
-                i += 1;
-            }
-            let n = i - start;
-            if n == 0 {
-                return None;
-            }
-            for _ in n..9 {
-                nanos *= 10;
-            }
-        }
-        let offset = match b.get(i..)? {
-            [b'Z' | b'z'] => 0,
-            [sign @ (b'+' | b'-'), _, _, b':', _, _] => {
-                let (h, m) = (num(i + 1, 2)?, num(i + 4, 2)?);
-                if h > 23 || m > 59 {
-                    return None;
-                }
-                let off = h * 3600 + m * 60;
-                if *sign == b'-' { -off } else { off }
-            }
-            _ => return None,
-        };
-        // A leap second is folded onto the next second's start.
-        let secs = days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second
-            - offset;
-        Timestamp::from_unix(secs, nanos)
+        parse_utc_seconds(s.as_bytes()).or_else(|| parse_general(s))
     }
 
     /// Seconds since the Unix epoch.
@@ -160,6 +104,113 @@ impl<'de> serde::Deserialize<'de> for Timestamp {
         Timestamp::parse_rfc3339(&s)
             .ok_or_else(|| serde::de::Error::custom("timestamp is not RFC 3339 with a zone"))
     }
+}
+
+/// `YYYY-MM-DDTHH:MM:SSZ`, the usual form, without the general parser's
+/// scanning; `None` for anything else (left to [`parse_general`]).
+fn parse_utc_seconds(b: &[u8]) -> Option<Timestamp> {
+    let [
+        y0,
+        y1,
+        y2,
+        y3,
+        b'-',
+        m0,
+        m1,
+        b'-',
+        d0,
+        d1,
+        b'T',
+        h0,
+        h1,
+        b':',
+        i0,
+        i1,
+        b':',
+        s0,
+        s1,
+        b'Z',
+    ] = *b
+    else {
+        return None;
+    };
+    let digit = |c: u8| c.is_ascii_digit().then(|| i64::from(c - b'0'));
+    let two = |a: u8, b: u8| Some(digit(a)? * 10 + digit(b)?);
+    let (year, month, day) = (
+        two(y0, y1)? * 100 + two(y2, y3)?,
+        two(m0, m1)?,
+        two(d0, d1)?,
+    );
+    let (hour, minute, second) = (two(h0, h1)?, two(i0, i1)?, two(s0, s1)?);
+    if !valid_fields(year, month, day, hour, minute, second) {
+        return None;
+    }
+    let secs = days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second;
+    Timestamp::from_unix(secs, 0)
+}
+
+/// Any RFC 3339 date-time with a zone.
+fn parse_general(s: &str) -> Option<Timestamp> {
+    let b = s.trim().as_bytes();
+    let num = |from: usize, len: usize| -> Option<i64> {
+        let digits = b.get(from..from + len)?;
+        digits.iter().try_fold(0i64, |acc, d| {
+            d.is_ascii_digit().then(|| acc * 10 + i64::from(d - b'0'))
+        })
+    };
+    let sep = |at: usize, allowed: &[u8]| b.get(at).is_some_and(|c| allowed.contains(c));
+    if !(sep(4, b"-") && sep(7, b"-") && sep(10, b"Tt ") && sep(13, b":") && sep(16, b":")) {
+        return None;
+    }
+    let (year, month, day) = (num(0, 4)?, num(5, 2)?, num(8, 2)?);
+    let (hour, minute, second) = (num(11, 2)?, num(14, 2)?, num(17, 2)?);
+    if !valid_fields(year, month, day, hour, minute, second) {
+        return None;
+    }
+    let mut i = 19;
+    let mut nanos: u32 = 0;
+    if b.get(i) == Some(&b'.') {
+        i += 1;
+        let start = i;
+        while let Some(d) = b.get(i).filter(|d| d.is_ascii_digit()) {
+            if i - start < 9 {
+                nanos = nanos * 10 + u32::from(d - b'0');
+            }
+            i += 1;
+        }
+        let n = i - start;
+        if n == 0 {
+            return None;
+        }
+        for _ in n..9 {
+            nanos *= 10;
+        }
+    }
+    let offset = match b.get(i..)? {
+        [b'Z' | b'z'] => 0,
+        [sign @ (b'+' | b'-'), _, _, b':', _, _] => {
+            let (h, m) = (num(i + 1, 2)?, num(i + 4, 2)?);
+            if h > 23 || m > 59 {
+                return None;
+            }
+            let off = h * 3600 + m * 60;
+            if *sign == b'-' { -off } else { off }
+        }
+        _ => return None,
+    };
+    // A leap second is folded onto the next second's start.
+    let secs =
+        days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second - offset;
+    Timestamp::from_unix(secs, nanos)
+}
+
+fn valid_fields(year: i64, month: i64, day: i64, hour: i64, minute: i64, second: i64) -> bool {
+    (1..=12).contains(&month)
+        && day >= 1
+        && day <= days_in_month(year, month)
+        && hour <= 23
+        && minute <= 59
+        && second <= 60
 }
 
 /// 0000-01-01T00:00:00Z and 9999-12-31T23:59:59Z.
@@ -251,6 +302,29 @@ mod tests {
             ("multibyte", "2025-02-01T00:00:00é", None),
             ("offset before year 0", "0000-01-01T00:00:00+01:00", None),
             (
+                "leap second",
+                "2016-12-31T23:59:60Z",
+                Some("2017-01-01T00:00:00Z"),
+            ),
+            ("month 13", "2025-13-01T00:00:00Z", None),
+            ("hour 24", "2025-01-01T24:00:00Z", None),
+            (
+                "lower-case z",
+                "2025-01-01T00:00:00z",
+                Some("2025-01-01T00:00:00Z"),
+            ),
+            (
+                "year 0",
+                "0000-01-01T00:00:00Z",
+                Some("0000-01-01T00:00:00Z"),
+            ),
+            (
+                "leading space",
+                " 2025-01-01T00:00:00Z",
+                Some("2025-01-01T00:00:00Z"),
+            ),
+            ("signed digit", "2025-01-01T00:00:0+Z", None),
+            (
                 "last second",
                 "9999-12-31T23:59:59Z",
                 Some("9999-12-31T23:59:59Z"),
@@ -259,6 +333,11 @@ mod tests {
         for (name, input, want) in cases {
             let got = Timestamp::parse_rfc3339(input).map(|t| t.to_string());
             assert_eq!(got.as_deref(), want, "{name}");
+            assert_eq!(
+                Timestamp::parse_rfc3339(input),
+                parse_general(input),
+                "{name}: the fast path agrees"
+            );
         }
     }
 
