@@ -13,14 +13,14 @@
 # alternate bare / voxhook; every request is a distinct, freshly signed event;
 # each run starts a fresh server.
 #
-# Usage: benches/load/run.sh            (ROUNDS=5 DURATION=5 CONNS=32 N=300000 FRAMEWORKS="axum actix")
+# Usage: benches/load/run.sh            (ROUNDS=5 DURATION=5 CONNS=32 N=400000 FRAMEWORKS="axum actix")
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 ROUNDS=${ROUNDS:-5}
 DURATION=${DURATION:-5}
 CONNS=${CONNS:-32}
-N=${N:-300000}
+N=${N:-400000}
 PORT=${PORT:-3917}
 SECRET=whsec_dev_voxpria_secret
 FRAMEWORKS=${FRAMEWORKS:-axum actix}
