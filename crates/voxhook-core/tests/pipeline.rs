@@ -462,6 +462,22 @@ async fn a_dropped_ticket_releases_its_claim() {
     fresh(admit(&r, Mode::Events, "/e", HANGUP).await);
 }
 
+/// `settle` and `run` return futures: one dropped before it is polled still
+/// leaves the claim to the ticket's `Drop`, which releases it.
+#[tokio::test(start_paused = true)]
+async fn an_unpolled_settle_or_run_releases_its_claim() {
+    let r = receiver();
+    let d = fresh(admit(&r, Mode::Events, "/e", HANGUP).await);
+    drop(d.ticket.settle(Outcome::Answer(StoredAnswer::ack())));
+    tokio::task::yield_now().await;
+    tokio::task::yield_now().await;
+    let d = fresh(admit(&r, Mode::Events, "/e", HANGUP).await);
+    drop(d.ticket.run(async { Outcome::Answer(StoredAnswer::ack()) }));
+    tokio::task::yield_now().await;
+    tokio::task::yield_now().await;
+    fresh(admit(&r, Mode::Events, "/e", HANGUP).await);
+}
+
 #[tokio::test(start_paused = true)]
 async fn metadata_tells_the_handler_about_the_delivery() {
     let r = receiver();

@@ -222,9 +222,14 @@ impl Ticket {
     /// send: a 2xx answer is stored for duplicates (for Vobiz, any 2xx is sent
     /// and stored as 200, the only status it accepts); anything else releases
     /// the claim so the provider's retry runs the handler again.
+    #[allow(clippy::manual_async_fn)] // see `race`
     pub fn settle(mut self, outcome: Outcome) -> impl Future<Output = Reply> + Send + 'static {
-        let token = self.token.take();
-        async move { self.settle_owned(token, outcome).await }
+        async move {
+            // Taken when first polled, as before: a settle dropped unpolled
+            // leaves the token to `Drop`, which releases the claim.
+            let token = self.token.take();
+            self.settle_owned(token, outcome).await
+        }
     }
 
     async fn settle_owned(&self, token: Option<LeaseToken>, outcome: Outcome) -> Reply {
