@@ -12,7 +12,12 @@ const B64: GeneralPurpose = GeneralPurpose::new(
 
 /// Room for any digest we compare (SHA-256 = 32 bytes; SHA-1 = 20), with slack
 /// so that a too-long value decodes and then fails the length check.
-pub(crate) type TagBuf = [u8; 64];
+pub(crate) type TagBuf = [u8; TAG_MAX];
+
+/// The room of a [`TagBuf`], in bytes.
+const TAG_MAX: usize = 64;
+/// Its length as hex text.
+const HEX_MAX: usize = 2 * TAG_MAX;
 
 /// Decodes standard base64 into `buf`; `None` when it is not base64 or too long.
 pub(crate) fn base64_into<'b>(value: &[u8], buf: &'b mut TagBuf) -> Option<&'b [u8]> {
@@ -41,7 +46,7 @@ fn hex_lower_tag(value: &[u8]) -> Option<&[u8]> {
     let hex = value.iter().fold(true, |ok, &c| {
         ok & (c.is_ascii_digit() | (b'a'..=b'f').contains(&c))
     });
-    let fits = !value.is_empty() && value.len().is_multiple_of(2) && value.len() <= 2 * 64;
+    let fits = !value.is_empty() && value.len().is_multiple_of(2) && value.len() <= HEX_MAX;
     (hex && fits).then_some(value)
 }
 
@@ -53,7 +58,7 @@ fn nibble(c: u8) -> u8 {
 
 /// Lower-case hex of `bytes` into `out`, branch-free and without a table,
 /// since `bytes` is a computed tag that must not leak before the comparison.
-fn hex_lower_encode<'b>(bytes: &[u8], out: &'b mut [u8; 128]) -> &'b [u8] {
+fn hex_lower_encode<'b>(bytes: &[u8], out: &'b mut [u8; HEX_MAX]) -> &'b [u8] {
     let digit = |n: u8| {
         // 0xff when n > 9, else 0: 'a' - '0' - 10 = 39 is added only then.
         let above9 = 9u8.wrapping_sub(n) >> 7;
@@ -63,7 +68,7 @@ fn hex_lower_encode<'b>(bytes: &[u8], out: &'b mut [u8; 128]) -> &'b [u8] {
         pair[0] = digit(b >> 4);
         pair[1] = digit(b & 0x0f);
     }
-    &out[..2 * bytes.len().min(64)]
+    &out[..2 * bytes.len().min(TAG_MAX)]
 }
 
 /// Constant-time equality of a computed tag and a received one. Different
@@ -94,7 +99,7 @@ pub(crate) struct Tags {
 impl Tags {
     pub(crate) fn new() -> Self {
         Tags {
-            bufs: [[0; 64]; MAX_TAGS],
+            bufs: [[0; TAG_MAX]; MAX_TAGS],
             lens: [0; MAX_TAGS],
             n: 0,
         }
@@ -157,7 +162,7 @@ impl<'a> HexTags<'a> {
 
     /// Whether any signature equals `computed` (constant time per comparison).
     pub(crate) fn contains(&self, computed: &[u8]) -> bool {
-        let mut buf = [0u8; 128];
+        let mut buf = [0u8; HEX_MAX];
         let expected = hex_lower_encode(computed, &mut buf);
         let mut hit = false;
         for val in self.vals.iter().take(self.n) {
