@@ -1,8 +1,9 @@
 //! [`Draft`]: an event being decoded, before its kind is known.
 
 use std::borrow::Cow;
+use std::fmt;
 
-use crate::event::{Direction, EventData, JsonText, Provider, Raw, Status, Timestamp};
+use crate::event::{Direction, EventData, JsonText, Provider, Raw, Span, Status, Timestamp};
 
 use super::Field;
 
@@ -30,13 +31,19 @@ pub enum Value<'a> {
 /// provider's event name, and which fields were present on the wire.
 ///
 /// A [`Dialect`](super::Dialect)'s classifier reads it to choose the kind.
-#[derive(Debug)]
 pub struct Draft {
     pub(crate) data: Box<EventData>,
-    event: Option<String>,
-    id: Option<String>,
+    /// The event name and the generic id sit in the event's text buffer
+    /// too: one allocation for every string of the event.
+    event: Option<Span>,
+    id: Option<Span>,
     seen: u128,
 }
+
+/// The text buffer reserved up front holds a typical payload's strings, so
+/// it is allocated once; a larger payload grows it as needed rather than
+/// reserving its whole length.
+const TEXT_RESERVE: usize = 2048;
 
 impl Draft {
     pub(crate) fn new(provider: Provider, raw: Raw) -> Draft {
@@ -48,6 +55,12 @@ impl Draft {
         }
     }
 
+    /// Reserves room for the strings of a `len`-byte payload (they are never
+    /// longer than the payload, unescaped or percent-decoded).
+    pub(crate) fn reserve_text(&mut self, len: usize) {
+        self.data.text.reserve(len.min(TEXT_RESERVE));
+    }
+
     /// Forgets every field set so far.
     pub(crate) fn clear(&mut self) {
         *self = Draft::new(self.data.provider, self.data.raw.clone());
@@ -55,7 +68,7 @@ impl Draft {
 
     /// The provider's event name (`Event`, `event`, messaging `type`), if sent.
     pub fn event(&self) -> Option<&str> {
-        self.event.as_deref()
+        self.data.text_of(self.event)
     }
 
     /// The normalized status so far.
@@ -75,21 +88,23 @@ impl Draft {
 
     /// Takes the generic id ([`Field::Id`]) so the classifier can place it.
     pub fn take_id(&mut self) -> Option<String> {
-        self.id.take()
+        let id = self.id.take();
+        self.data.text_of(id).map(str::to_owned)
     }
 
     /// Places `id` as the call, campaign or contact id according to `kind`,
     /// unless that id was already set.
     pub fn place_id(&mut self, kind: &str) {
-        if let Some(id) = self.take_id() {
+        if let Some(id) = self.id.take() {
+            let d = &mut *self.data;
             let slot = if kind.starts_with("campaign.") {
-                &mut self.data.campaign_id
+                &mut d.campaign_id
             } else if kind.starts_with("contact.") {
-                &mut self.data.contact_id
+                &mut d.contact_id
             } else {
-                &mut self.data.call_id
+                &mut d.call_id
             };
-            slot.get_or_insert(id.into());
+            slot.get_or_insert(id);
         }
     }
 
@@ -111,150 +126,151 @@ impl Draft {
             return;
         }
         let d = &mut *self.data;
-        let text = |slot: &mut Option<Box<str>>, keep_empty: bool| {
-            if slot.is_none()
-                && let Some(s) = as_text(&value)
-                && (keep_empty || !s.is_empty())
-            {
-                *slot = Some(s.into());
-            }
+        // A text field: (its slot, whether an empty value counts).
+        let (slot, keep_empty) = match field {
+            Field::Event => (&mut self.event, false),
+            Field::Id => (&mut self.id, false),
+            Field::CallId => (&mut d.call_id, false),
+            Field::ParentCallId => (&mut d.parent_call_id, false),
+            Field::AccountId => (&mut d.account_id, false),
+            Field::TrunkId => (&mut d.trunk_id, false),
+            Field::From => (&mut d.from, false),
+            Field::To => (&mut d.to, false),
+            Field::CallerName => (&mut d.caller_name, false),
+            Field::ForwardedFrom => (&mut d.forwarded_from, false),
+            Field::EndReason => (&mut d.end_reason, false),
+            Field::AnsweredBy => (&mut d.answered_by, false),
+            Field::FromCity => (&mut d.from_city, false),
+            Field::FromState => (&mut d.from_state, false),
+            Field::FromZip => (&mut d.from_zip, false),
+            Field::FromCountry => (&mut d.from_country, false),
+            Field::ToCity => (&mut d.to_city, false),
+            Field::ToState => (&mut d.to_state, false),
+            Field::ToZip => (&mut d.to_zip, false),
+            Field::ToCountry => (&mut d.to_country, false),
+            Field::CampaignId => (&mut d.campaign_id, false),
+            Field::ContactId => (&mut d.contact_id, false),
+            Field::Name => (&mut d.name, false),
+            Field::RecordingId => (&mut d.recording_id, false),
+            Field::RecordingUrl => (&mut d.recording_url, false),
+            Field::Transcript => (&mut d.transcript, false),
+            Field::Summary => (&mut d.summary, false),
+            Field::Digits => (&mut d.digits, true),
+            Field::Speech => (&mut d.speech, true),
+            Field::InputType => (&mut d.input_type, false),
+            Field::DialCallId => (&mut d.dial_call_id, false),
+            Field::DialAction => (&mut d.dial_action, false),
+            Field::MessageId => (&mut d.message_id, false),
+            Field::BatchId => (&mut d.batch_id, false),
+            Field::Body => (&mut d.body, true),
+            Field::Tag => (&mut d.tag, false),
+            Field::ErrorCode => (&mut d.error_code, false),
+            Field::ErrorDescription => (&mut d.error_description, false),
+            Field::DeliveryId => (&mut d.delivery_id, false),
+            _ => return set_other(d, field, &value),
         };
-        let own = |slot: &mut Option<String>| {
-            if slot.is_none()
-                && let Some(s) = as_text(&value)
-                && !s.is_empty()
-            {
-                *slot = Some(s.into_owned());
-            }
-        };
-        match field {
-            Field::Ignore | Field::Flatten | Field::Marker => {}
-            Field::Event => own(&mut self.event),
-            Field::Id => own(&mut self.id),
-            Field::CallId => text(&mut d.call_id, false),
-            Field::ParentCallId => text(&mut d.parent_call_id, false),
-            Field::AccountId => text(&mut d.account_id, false),
-            Field::TrunkId => text(&mut d.trunk_id, false),
-            Field::From => text(&mut d.from, false),
-            Field::To => text(&mut d.to, false),
-            Field::CallerName => text(&mut d.caller_name, false),
-            Field::ForwardedFrom => text(&mut d.forwarded_from, false),
-            Field::EndReason => text(&mut d.end_reason, false),
-            Field::AnsweredBy => text(&mut d.answered_by, false),
-            Field::FromCity => text(&mut d.from_city, false),
-            Field::FromState => text(&mut d.from_state, false),
-            Field::FromZip => text(&mut d.from_zip, false),
-            Field::FromCountry => text(&mut d.from_country, false),
-            Field::ToCity => text(&mut d.to_city, false),
-            Field::ToState => text(&mut d.to_state, false),
-            Field::ToZip => text(&mut d.to_zip, false),
-            Field::ToCountry => text(&mut d.to_country, false),
-            Field::CampaignId => text(&mut d.campaign_id, false),
-            Field::ContactId => text(&mut d.contact_id, false),
-            Field::Name => text(&mut d.name, false),
-            Field::RecordingId => text(&mut d.recording_id, false),
-            Field::RecordingUrl => text(&mut d.recording_url, false),
-            Field::Transcript => text(&mut d.transcript, false),
-            Field::Summary => text(&mut d.summary, false),
-            Field::Digits => text(&mut d.digits, true),
-            Field::Speech => text(&mut d.speech, true),
-            Field::InputType => text(&mut d.input_type, false),
-            Field::DialCallId => text(&mut d.dial_call_id, false),
-            Field::DialAction => text(&mut d.dial_action, false),
-            Field::MessageId => text(&mut d.message_id, false),
-            Field::BatchId => text(&mut d.batch_id, false),
-            Field::Body => text(&mut d.body, true),
-            Field::Tag => text(&mut d.tag, false),
-            Field::ErrorCode => text(&mut d.error_code, false),
-            Field::ErrorDescription => text(&mut d.error_description, false),
-            Field::DeliveryId => text(&mut d.delivery_id, false),
-            Field::Direction => {
-                if d.direction.is_none() {
-                    d.direction = non_empty(&value).map(|s| Direction::parse(&s));
-                }
-            }
-            Field::Status => status(&mut d.status, &value),
-            Field::RecordingStatus => status(&mut d.recording_status, &value),
-            Field::DialStatus => status(&mut d.dial_status, &value),
-            Field::Duration => number(&mut d.duration, &value),
-            Field::BillDuration => number(&mut d.bill_duration, &value),
-            Field::RecordingDuration => number(&mut d.recording_duration, &value),
-            Field::DialDuration => number(&mut d.dial_duration, &value),
-            Field::Confidence => {
-                if d.confidence.is_none() {
-                    d.confidence = match &value {
-                        Value::F64(f) => Some(*f),
-                        Value::U64(n) => Some(*n as f64),
-                        Value::Str(s) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
-                        _ => None,
-                    };
-                }
-            }
-            Field::Machine => {
-                if d.machine.is_none() {
-                    d.machine = match &value {
-                        Value::Bool(b) => Some(*b),
-                        Value::Str(s) if s.eq_ignore_ascii_case("true") => Some(true),
-                        Value::Str(s) if s.eq_ignore_ascii_case("false") => Some(false),
-                        _ => None,
-                    };
-                }
-            }
-            Field::Timestamp => {
-                if d.timestamp.is_none() {
-                    d.timestamp = match &value {
-                        Value::Str(s) => Timestamp::parse_rfc3339(s),
-                        // Numbers above 10^11 can only be milliseconds (year 5138 in seconds).
-                        Value::U64(n) if *n > 100_000_000_000 => i64::try_from(n / 1000)
-                            .ok()
-                            .and_then(|s| Timestamp::from_unix(s, (n % 1000) as u32 * 1_000_000)),
-                        Value::U64(n) => i64::try_from(*n)
-                            .ok()
-                            .and_then(|s| Timestamp::from_unix(s, 0)),
-                        _ => None,
-                    };
-                }
-            }
-            Field::Vars | Field::Stats => {
-                let slot = if field == Field::Vars {
-                    &mut d.vars
-                } else {
-                    &mut d.stats
-                };
-                if slot.is_none() {
-                    *slot = match &value {
-                        // A JSON string holding JSON text (as a form field would).
-                        Value::Json(text) if text.starts_with('"') => {
-                            serde_json::from_str::<String>(text)
-                                .ok()
-                                .and_then(|inner| JsonText::parse(&inner))
-                        }
-                        Value::Json(text) => Some(JsonText::from_valid(text)),
-                        Value::Str(s) => JsonText::parse(s),
-                        _ => None,
-                    };
-                }
-            }
-            Field::Media => {
-                let items: Vec<String> = match &value {
-                    Value::Json(text) => serde_json::from_str::<Vec<String>>(text)
-                        .or_else(|_| serde_json::from_str::<String>(text).map(|s| vec![s]))
-                        .unwrap_or_default(),
-                    Value::Str(s) if !s.is_empty() => vec![s.to_string()],
-                    _ => Vec::new(),
-                };
-                if !items.is_empty() {
-                    d.media.get_or_insert_with(Vec::new).extend(items);
-                }
-            }
+        if slot.is_none()
+            && let Some(s) = as_text(&value)
+            && (keep_empty || !s.is_empty())
+        {
+            *slot = Span::push(&mut d.text, &s);
         }
     }
+}
 
+/// Sets a field that is not text.
+fn set_other(d: &mut EventData, field: Field, value: &Value<'_>) {
+    match field {
+        Field::Direction => {
+            if d.direction.is_none() {
+                d.direction = non_empty(value).map(|s| Direction::parse(&s));
+            }
+        }
+        Field::Status => status(&mut d.status, value),
+        Field::RecordingStatus => status(&mut d.recording_status, value),
+        Field::DialStatus => status(&mut d.dial_status, value),
+        Field::Duration => number(&mut d.duration, value),
+        Field::BillDuration => number(&mut d.bill_duration, value),
+        Field::RecordingDuration => number(&mut d.recording_duration, value),
+        Field::DialDuration => number(&mut d.dial_duration, value),
+        Field::Confidence => {
+            if d.confidence.is_none() {
+                d.confidence = match value {
+                    Value::F64(f) => Some(*f),
+                    Value::U64(n) => Some(*n as f64),
+                    Value::Str(s) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
+                    _ => None,
+                };
+            }
+        }
+        Field::Machine => {
+            if d.machine.is_none() {
+                d.machine = match value {
+                    Value::Bool(b) => Some(*b),
+                    Value::Str(s) if s.eq_ignore_ascii_case("true") => Some(true),
+                    Value::Str(s) if s.eq_ignore_ascii_case("false") => Some(false),
+                    _ => None,
+                };
+            }
+        }
+        Field::Timestamp => {
+            if d.timestamp.is_none() {
+                d.timestamp = match value {
+                    Value::Str(s) => Timestamp::parse_rfc3339(s),
+                    // Numbers above 10^11 can only be milliseconds (year 5138 in seconds).
+                    Value::U64(n) if *n > 100_000_000_000 => i64::try_from(n / 1000)
+                        .ok()
+                        .and_then(|s| Timestamp::from_unix(s, (n % 1000) as u32 * 1_000_000)),
+                    Value::U64(n) => i64::try_from(*n)
+                        .ok()
+                        .and_then(|s| Timestamp::from_unix(s, 0)),
+                    _ => None,
+                };
+            }
+        }
+        Field::Vars | Field::Stats => {
+            let slot = if field == Field::Vars {
+                &mut d.vars
+            } else {
+                &mut d.stats
+            };
+            if slot.is_none() {
+                *slot = match value {
+                    // A JSON string holding JSON text (as a form field would).
+                    Value::Json(text) if text.starts_with('"') => {
+                        serde_json::from_str::<String>(text)
+                            .ok()
+                            .and_then(|inner| JsonText::parse(&inner))
+                    }
+                    Value::Json(text) => Some(JsonText::from_valid(text)),
+                    Value::Str(s) => JsonText::parse(s),
+                    _ => None,
+                };
+            }
+        }
+        Field::Media => {
+            let items: Vec<String> = match value {
+                Value::Json(text) => serde_json::from_str::<Vec<String>>(text)
+                    .or_else(|_| serde_json::from_str::<String>(text).map(|s| vec![s]))
+                    .unwrap_or_default(),
+                Value::Str(s) if !s.is_empty() => vec![s.to_string()],
+                _ => Vec::new(),
+            };
+            if !items.is_empty() {
+                d.media.get_or_insert_with(Vec::new).extend(items);
+            }
+        }
+        // Text fields are set by `Draft::set`; the rest carry nothing.
+        _ => {}
+    }
+}
+
+impl Draft {
     /// Finishes the draft as an event of `kind`.
     pub(crate) fn finish(mut self, kind: Cow<'static, str>) -> Box<EventData> {
         self.place_id(&kind);
         let d = &mut *self.data;
-        if d.parent_call_id.is_some() && d.parent_call_id == d.call_id {
+        if d.parent_call_id.is_some() && d.text_of(d.parent_call_id) == d.text_of(d.call_id) {
             d.parent_call_id = None;
         }
         d.kind = kind;
@@ -270,6 +286,17 @@ impl Draft {
             || d.message_id.is_some()
             || d.campaign_id.is_some()
             || d.contact_id.is_some()
+    }
+}
+
+impl fmt::Debug for Draft {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Draft")
+            .field("data", &self.data)
+            .field("event", &self.event())
+            .field("id", &self.data.text_of(self.id))
+            .field("seen", &self.seen)
+            .finish()
     }
 }
 

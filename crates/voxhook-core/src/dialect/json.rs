@@ -35,6 +35,7 @@ pub(crate) fn decode(body: &[u8], field: FieldFn, draft: &mut Draft) -> Result<(
     }
     // Start over with serde_json: it reads the rare shapes and words the errors.
     draft.clear();
+    draft.reserve_text(text.len());
     decode_serde(text, field, draft)
 }
 

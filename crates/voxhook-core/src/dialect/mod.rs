@@ -175,6 +175,7 @@ impl Dialect {
         // The raw view is attached after decoding: cloning a freshly copied
         // `Bytes` would allocate its shared header on every event.
         let mut draft = Draft::new(self.provider, Raw::new(encoding, Bytes::new()));
+        draft.reserve_text(bytes.len());
         match encoding {
             RawEncoding::Json => json::decode(&bytes, self.field, &mut draft)?,
             _ => form::decode(&bytes, self.field, &mut draft)?,

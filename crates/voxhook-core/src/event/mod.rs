@@ -124,6 +124,7 @@ mod json;
 mod payload;
 mod provider;
 mod raw;
+mod span;
 mod status;
 mod timestamp;
 
@@ -137,6 +138,7 @@ pub use status::{Direction, Status};
 pub use timestamp::Timestamp;
 
 pub(crate) use json::JsonText;
+pub(crate) use span::Span;
 
 use crate::dialect::{self, DecodeError};
 
@@ -328,17 +330,16 @@ impl Event {
     /// contact id of those events, otherwise the call id.
     pub fn event_id(&self) -> Option<&str> {
         let d = self.data();
+        let text = |span| d.text_of(span);
         match self {
-            Event::Recording(_) => d.recording_id.as_deref().or(d.call_id.as_deref()),
-            Event::MessageStatus(_) | Event::MessageReceived(_) => d.message_id.as_deref(),
-            Event::Campaign(_) => d.campaign_id.as_deref(),
-            Event::Contact(_) => d.contact_id.as_deref(),
-            _ => d
-                .call_id
-                .as_deref()
-                .or(d.message_id.as_deref())
-                .or(d.campaign_id.as_deref())
-                .or(d.contact_id.as_deref()),
+            Event::Recording(_) => text(d.recording_id).or(text(d.call_id)),
+            Event::MessageStatus(_) | Event::MessageReceived(_) => text(d.message_id),
+            Event::Campaign(_) => text(d.campaign_id),
+            Event::Contact(_) => text(d.contact_id),
+            _ => text(d.call_id)
+                .or(text(d.message_id))
+                .or(text(d.campaign_id))
+                .or(text(d.contact_id)),
         }
     }
 

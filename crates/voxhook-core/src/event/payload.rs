@@ -53,12 +53,12 @@ payload! {
 impl Recording {
     /// The recording id (`RecordingSid`, `RecordingID`, `recording_id`).
     pub fn recording_id(&self) -> Option<&str> {
-        self.0.recording_id.as_deref()
+        self.0.text_of(self.0.recording_id)
     }
 
     /// The recording URL.
     pub fn url(&self) -> Option<&str> {
-        self.0.recording_url.as_deref()
+        self.0.text_of(self.0.recording_url)
     }
 
     /// The recording status (`RecordingStatus`), when sent.
@@ -75,12 +75,12 @@ impl Recording {
 impl Gather {
     /// The digits pressed (`Digits`); `Some("")` when the Gather timed out with no input.
     pub fn digits(&self) -> Option<&str> {
-        self.0.digits.as_deref()
+        self.0.text_of(self.0.digits)
     }
 
     /// The recognised speech (`SpeechResult`, `Speech`).
     pub fn speech(&self) -> Option<&str> {
-        self.0.speech.as_deref()
+        self.0.text_of(self.0.speech)
     }
 
     /// The speech confidence, 0.0 to 1.0.
@@ -90,7 +90,7 @@ impl Gather {
 
     /// The input type (`dtmf` or `speech`), when sent.
     pub fn input_type(&self) -> Option<&str> {
-        self.0.input_type.as_deref()
+        self.0.text_of(self.0.input_type)
     }
 }
 
@@ -102,7 +102,7 @@ impl Dial {
 
     /// The dialled leg's call id (`DialCallSid`, `DialBLegUUID`).
     pub fn dial_call_id(&self) -> Option<&str> {
-        self.0.dial_call_id.as_deref()
+        self.0.text_of(self.0.dial_call_id)
     }
 
     /// The dialled leg's duration in seconds.
@@ -112,7 +112,7 @@ impl Dial {
 
     /// The Dial progress action (Vobiz `DialAction`: answer, connected, hangup, digits).
     pub fn dial_action(&self) -> Option<&str> {
-        self.0.dial_action.as_deref()
+        self.0.text_of(self.0.dial_action)
     }
 }
 
@@ -126,17 +126,17 @@ impl MachineDetection {
 impl Message {
     /// The message id (`message_id`); inbound messages may have none.
     pub fn message_id(&self) -> Option<&str> {
-        self.0.message_id.as_deref()
+        self.0.text_of(self.0.message_id)
     }
 
     /// The batch id of a delivery receipt.
     pub fn batch_id(&self) -> Option<&str> {
-        self.0.batch_id.as_deref()
+        self.0.text_of(self.0.batch_id)
     }
 
     /// The message text of an inbound message.
     pub fn text(&self) -> Option<&str> {
-        self.0.body.as_deref()
+        self.0.text_of(self.0.body)
     }
 
     /// Media URLs of an inbound MMS.
@@ -146,24 +146,24 @@ impl Message {
 
     /// The custom tag sent with the message.
     pub fn tag(&self) -> Option<&str> {
-        self.0.tag.as_deref()
+        self.0.text_of(self.0.tag)
     }
 
     /// The delivery error code (`error.code`); RCS receipts send `"0"` when nothing went wrong.
     pub fn error_code(&self) -> Option<&str> {
-        self.0.error_code.as_deref()
+        self.0.text_of(self.0.error_code)
     }
 
     /// The delivery error description (`error.description`).
     pub fn error_description(&self) -> Option<&str> {
-        self.0.error_description.as_deref()
+        self.0.text_of(self.0.error_description)
     }
 }
 
 impl Campaign {
     /// The campaign name.
     pub fn name(&self) -> Option<&str> {
-        self.0.name.as_deref()
+        self.0.text_of(self.0.name)
     }
 
     /// The campaign statistics object, parsed (VoxPria `stats`).
@@ -175,13 +175,13 @@ impl Campaign {
 impl Contact {
     /// The contact's name, when sent.
     pub fn name(&self) -> Option<&str> {
-        self.0.name.as_deref()
+        self.0.text_of(self.0.name)
     }
 }
 
 impl Call {
     /// A summary of the call (VoxPria `summary`).
     pub fn summary(&self) -> Option<&str> {
-        self.0.summary.as_deref()
+        self.0.text_of(self.0.summary)
     }
 }
