@@ -181,10 +181,8 @@ impl Draft {
 /// Sets a field that is not text.
 fn set_other(d: &mut EventData, field: Field, value: &Value<'_>) {
     match field {
-        Field::Direction => {
-            if d.direction.is_none() {
-                d.direction = non_empty(value).map(|s| Direction::parse(&s));
-            }
+        Field::Direction if d.direction.is_none() => {
+            d.direction = non_empty(value).map(|s| Direction::parse(&s));
         }
         Field::Status => status(&mut d.status, value),
         Field::RecordingStatus => status(&mut d.recording_status, value),
@@ -193,40 +191,34 @@ fn set_other(d: &mut EventData, field: Field, value: &Value<'_>) {
         Field::BillDuration => number(&mut d.bill_duration, value),
         Field::RecordingDuration => number(&mut d.recording_duration, value),
         Field::DialDuration => number(&mut d.dial_duration, value),
-        Field::Confidence => {
-            if d.confidence.is_none() {
-                d.confidence = match value {
-                    Value::F64(f) => Some(*f),
-                    Value::U64(n) => Some(*n as f64),
-                    Value::Str(s) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
-                    _ => None,
-                };
-            }
+        Field::Confidence if d.confidence.is_none() => {
+            d.confidence = match value {
+                Value::F64(f) => Some(*f),
+                Value::U64(n) => Some(*n as f64),
+                Value::Str(s) => s.trim().parse::<f64>().ok().filter(|f| f.is_finite()),
+                _ => None,
+            };
         }
-        Field::Machine => {
-            if d.machine.is_none() {
-                d.machine = match value {
-                    Value::Bool(b) => Some(*b),
-                    Value::Str(s) if s.eq_ignore_ascii_case("true") => Some(true),
-                    Value::Str(s) if s.eq_ignore_ascii_case("false") => Some(false),
-                    _ => None,
-                };
-            }
+        Field::Machine if d.machine.is_none() => {
+            d.machine = match value {
+                Value::Bool(b) => Some(*b),
+                Value::Str(s) if s.eq_ignore_ascii_case("true") => Some(true),
+                Value::Str(s) if s.eq_ignore_ascii_case("false") => Some(false),
+                _ => None,
+            };
         }
-        Field::Timestamp => {
-            if d.timestamp.is_none() {
-                d.timestamp = match value {
-                    Value::Str(s) => Timestamp::parse_rfc3339(s),
-                    // Numbers above 10^11 can only be milliseconds (year 5138 in seconds).
-                    Value::U64(n) if *n > 100_000_000_000 => i64::try_from(n / 1000)
-                        .ok()
-                        .and_then(|s| Timestamp::from_unix(s, (n % 1000) as u32 * 1_000_000)),
-                    Value::U64(n) => i64::try_from(*n)
-                        .ok()
-                        .and_then(|s| Timestamp::from_unix(s, 0)),
-                    _ => None,
-                };
-            }
+        Field::Timestamp if d.timestamp.is_none() => {
+            d.timestamp = match value {
+                Value::Str(s) => Timestamp::parse_rfc3339(s),
+                // Numbers above 10^11 can only be milliseconds (year 5138 in seconds).
+                Value::U64(n) if *n > 100_000_000_000 => i64::try_from(n / 1000)
+                    .ok()
+                    .and_then(|s| Timestamp::from_unix(s, (n % 1000) as u32 * 1_000_000)),
+                Value::U64(n) => i64::try_from(*n)
+                    .ok()
+                    .and_then(|s| Timestamp::from_unix(s, 0)),
+                _ => None,
+            };
         }
         Field::Vars | Field::Stats => {
             let slot = if field == Field::Vars {
@@ -260,7 +252,7 @@ fn set_other(d: &mut EventData, field: Field, value: &Value<'_>) {
                 d.media.get_or_insert_with(Vec::new).extend(items);
             }
         }
-        // Text fields are set by `Draft::set`; the rest carry nothing.
+        // Text fields are set by `Draft::set`; a field already set keeps its first value.
         _ => {}
     }
 }
