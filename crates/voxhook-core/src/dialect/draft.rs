@@ -313,7 +313,7 @@ fn as_text<'v>(value: &'v Value<'_>) -> Option<Cow<'v, str>> {
 /// text between the quotes, if no quote, backslash or control character.
 fn json_string_without_escapes(text: &str) -> Option<&str> {
     let inner = text.strip_prefix('"')?.strip_suffix('"')?;
-    let plain = !inner.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20);
+    let plain = super::scan::first_special(inner.as_bytes()) == inner.len();
     plain.then_some(inner)
 }
 

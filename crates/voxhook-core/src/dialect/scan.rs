@@ -263,7 +263,7 @@ fn string_end(b: &[u8], mut i: usize, escapes: bool) -> Option<usize> {
 
 /// The index of the first quote, backslash or control character in `rest`
 /// (its length when there is none).
-fn first_special(rest: &[u8]) -> usize {
+pub(super) fn first_special(rest: &[u8]) -> usize {
     const ONES: u64 = u64::from_le_bytes([1; 8]);
     const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
     let special = |c: u8| c == b'"' || c == b'\\' || c < 0x20;

@@ -16,27 +16,30 @@ pub const DIALECT: Dialect = Dialect {
 
 /// VoxPria's wire names; the fields of `data` are read as if top-level.
 pub fn field(parent: &str, name: &str) -> Field {
-    match (parent, name) {
-        ("", "event") => Field::Event,
-        ("", "data") => Field::Flatten,
-        (_, "timestamp") => Field::Timestamp,
-        (_, "call_id" | "callId") => Field::CallId,
+    // One match on the name (compiled as a length check per arm before any
+    // byte compare); the parent only decides the few top-level names.
+    let top = parent.is_empty();
+    match name {
+        "event" if top => Field::Event,
+        "data" if top => Field::Flatten,
+        "timestamp" => Field::Timestamp,
+        "call_id" | "callId" => Field::CallId,
         // `id` is the call id of a call event and the campaign id of a campaign event.
-        ("data", "id") => Field::Id,
-        (_, "campaign_id" | "campaignId") => Field::CampaignId,
-        (_, "contact_id" | "contactId") => Field::ContactId,
-        (_, "phone_number" | "phoneNumber" | "toNumber" | "to_number" | "to") => Field::To,
-        (_, "from" | "fromNumber" | "from_number" | "callerId" | "caller_id") => Field::From,
-        (_, "status") => Field::Status,
-        (_, "direction") => Field::Direction,
-        (_, "duration") => Field::Duration,
-        (_, "recording_url" | "recordingUrl" | "recording") => Field::RecordingUrl,
-        (_, "transcript") => Field::Transcript,
-        (_, "summary") => Field::Summary,
-        (_, "variables") => Field::Vars,
-        (_, "end_reason" | "endReason") => Field::EndReason,
-        (_, "name") => Field::Name,
-        (_, "stats") => Field::Stats,
+        "id" if parent == "data" => Field::Id,
+        "campaign_id" | "campaignId" => Field::CampaignId,
+        "contact_id" | "contactId" => Field::ContactId,
+        "phone_number" | "phoneNumber" | "toNumber" | "to_number" | "to" => Field::To,
+        "from" | "fromNumber" | "from_number" | "callerId" | "caller_id" => Field::From,
+        "status" => Field::Status,
+        "direction" => Field::Direction,
+        "duration" => Field::Duration,
+        "recording_url" | "recordingUrl" | "recording" => Field::RecordingUrl,
+        "transcript" => Field::Transcript,
+        "summary" => Field::Summary,
+        "variables" => Field::Vars,
+        "end_reason" | "endReason" => Field::EndReason,
+        "name" => Field::Name,
+        "stats" => Field::Stats,
         _ => delivery_id_field(parent, name),
     }
 }
@@ -53,4 +56,42 @@ pub fn classify(d: &mut Draft) -> Cow<'static, str> {
     };
     d.place_id(&kind);
     kind
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_map_by_parent() {
+        let cases = [
+            ("event at the top", "", "event", Field::Event),
+            ("event inside data", "data", "event", Field::Ignore),
+            ("data at the top", "", "data", Field::Flatten),
+            ("data inside data", "data", "data", Field::Ignore),
+            ("id inside data", "data", "id", Field::Id),
+            ("id at the top", "", "id", Field::Ignore),
+            ("camelCase inside data", "data", "callId", Field::CallId),
+            ("snake_case at the top", "", "call_id", Field::CallId),
+            ("alias of to", "data", "toNumber", Field::To),
+            ("alias of from", "data", "fromNumber", Field::From),
+            ("recording", "data", "recording", Field::RecordingUrl),
+            (
+                "delivery id at the top",
+                "",
+                "webhook_id",
+                Field::DeliveryId,
+            ),
+            (
+                "delivery id inside data",
+                "data",
+                "webhook_id",
+                Field::Ignore,
+            ),
+            ("unknown", "data", "callid", Field::Ignore),
+        ];
+        for (name, parent, wire, want) in cases {
+            assert_eq!(field(parent, wire), want, "{name}");
+        }
+    }
 }
