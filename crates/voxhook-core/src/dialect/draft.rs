@@ -169,8 +169,15 @@ impl Draft {
             Field::DeliveryId => (&mut d.delivery_id, false),
             _ => return set_other(d, field, &value),
         };
-        if slot.is_none()
-            && let Some(s) = as_text(&value)
+        if slot.is_some() {
+            return;
+        }
+        // A string (the usual case) is copied as is, without a call to `as_text`.
+        let text = match &value {
+            Value::Str(s) => Some(Cow::Borrowed(s.as_ref())),
+            other => as_text(other),
+        };
+        if let Some(s) = text
             && (keep_empty || !s.is_empty())
         {
             *slot = Span::push(&mut d.text, &s);
