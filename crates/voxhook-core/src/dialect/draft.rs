@@ -172,12 +172,7 @@ impl Draft {
         if slot.is_some() {
             return;
         }
-        // A string (the usual case) is copied as is, without a call to `as_text`.
-        let text = match &value {
-            Value::Str(s) => Some(Cow::Borrowed(s.as_ref())),
-            other => as_text(other),
-        };
-        if let Some(s) = text
+        if let Some(s) = as_text(&value)
             && (keep_empty || !s.is_empty())
         {
             *slot = Span::push(&mut d.text, &s);
@@ -299,7 +294,17 @@ impl fmt::Debug for Draft {
     }
 }
 
+/// A value as text: a string as is (inlined: the usual case), any other
+/// value converted.
+#[inline]
 fn as_text<'v>(value: &'v Value<'_>) -> Option<Cow<'v, str>> {
+    match value {
+        Value::Str(s) => Some(Cow::Borrowed(s.as_ref())),
+        other => converted_text(other),
+    }
+}
+
+fn converted_text<'v>(value: &'v Value<'_>) -> Option<Cow<'v, str>> {
     match value {
         Value::Str(s) => Some(Cow::Borrowed(s.as_ref())),
         Value::U64(n) => Some(Cow::Owned(n.to_string())),

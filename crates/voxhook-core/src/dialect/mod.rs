@@ -133,6 +133,10 @@ impl Dialect {
     ///
     /// [`DecodeError`] as for [`Dialect::parse`] and [`Dialect::parse_query`].
     pub fn decode(&self, req: &Inbound<'_>) -> Result<Event, DecodeError> {
+        // The usual delivery: a POST body, whatever its query string.
+        if !req.is_query_request() && !req.body().is_empty() {
+            return self.parse(req.content_type(), req.body());
+        }
         let query = req.query().filter(|q| !q.is_empty());
         match query {
             Some(q) if req.is_query_request() || req.body().is_empty() => self.parse_query(q),
@@ -464,6 +468,49 @@ mod tests {
                 Err(DecodeError::Undetectable),
                 "{name}"
             );
+        }
+    }
+
+    #[test]
+    fn the_method_and_body_choose_between_query_and_body() {
+        let form = [("content-type", "application/x-www-form-urlencoded")];
+        let cases: &[(&str, &str, &str, &[u8], Result<&str, DecodeError>)] = &[
+            (
+                "post body and query",
+                "POST",
+                "/h?CallSid=Q",
+                b"CallSid=B",
+                Ok("B"),
+            ),
+            ("post body only", "POST", "/h", b"CallSid=B", Ok("B")),
+            ("post query only", "POST", "/h?CallSid=Q", b"", Ok("Q")),
+            (
+                "get query and body",
+                "GET",
+                "/h?CallSid=Q",
+                b"CallSid=B",
+                Ok("Q"),
+            ),
+            ("head query", "HEAD", "/h?CallSid=Q", b"", Ok("Q")),
+            (
+                "get body only",
+                "GET",
+                "/h",
+                b"CallSid=B",
+                Err(DecodeError::EmptyBody),
+            ),
+            (
+                "get empty query",
+                "GET",
+                "/h?",
+                b"CallSid=B",
+                Err(DecodeError::EmptyBody),
+            ),
+        ];
+        for (name, method, target, body, want) in cases {
+            let req = Inbound::new(method, target, &form, body);
+            let got = decode(Provider::Voxtelesys, &req).map(|ev| ev.call_id().map(str::to_owned));
+            assert_eq!(got, want.clone().map(|id| Some(id.to_owned())), "{name}");
         }
     }
 
