@@ -474,7 +474,15 @@ mod tests {
     #[test]
     fn the_method_and_body_choose_between_query_and_body() {
         let form = [("content-type", "application/x-www-form-urlencoded")];
-        let cases: &[(&str, &str, &str, &[u8], Result<&str, DecodeError>)] = &[
+        // (name, method, target, body, the call id read or the error)
+        type Case<'a> = (
+            &'a str,
+            &'a str,
+            &'a str,
+            &'a [u8],
+            Result<&'a str, DecodeError>,
+        );
+        let cases: &[Case<'_>] = &[
             (
                 "post body and query",
                 "POST",
