@@ -1,9 +1,13 @@
 //! Reading a request payload under a size limit and a deadline.
 
+use std::future::ready;
+use std::pin::Pin;
+
 use actix_web::dev::Payload;
+use actix_web::error::PayloadError;
 use actix_web::http::header::{CONTENT_LENGTH, HeaderMap};
 use bytes::Bytes;
-use futures_util::StreamExt;
+use futures_util::{Stream, StreamExt, stream};
 use tokio::time::Instant;
 use voxhook_core::body::{Collector, TooLarge};
 use voxhook_core::deadline::within;
@@ -25,6 +29,19 @@ pub(crate) fn content_length(headers: &HeaderMap) -> Option<u64> {
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse().ok())
+}
+
+/// `body` as a payload again, for the handler's body extractors.
+///
+/// One small boxed stream: `Payload::from(Bytes)` builds an HTTP/1 payload
+/// (a shared, growable buffer), two allocations. An empty body needs none.
+pub(crate) fn replay(body: Bytes) -> Payload {
+    if body.is_empty() {
+        return Payload::None;
+    }
+    let once: Pin<Box<dyn Stream<Item = Result<Bytes, PayloadError>>>> =
+        Box::pin(stream::once(ready(Ok(body))));
+    Payload::from(once)
 }
 
 /// Reads the whole payload if it is at most `limit` bytes, before `deadline`.
@@ -55,7 +72,6 @@ pub(crate) async fn read(
 mod tests {
     use std::time::Duration;
 
-    use actix_web::error::PayloadError;
     use futures_util::stream;
 
     use super::*;
@@ -147,6 +163,16 @@ mod tests {
         let mut pl = Payload::from(bytes.clone());
         let got = read(&mut pl, 16, far()).await.unwrap();
         assert_eq!(&got[..], b"hello");
+    }
+
+    #[actix_web::test]
+    async fn a_replayed_body_reads_back_the_same_bytes() {
+        for (name, body) in [("empty", &b""[..]), ("some bytes", &b"hello world"[..])] {
+            let bytes = Bytes::copy_from_slice(body);
+            let mut pl = replay(bytes.clone());
+            let got = read(&mut pl, 64, far()).await;
+            assert_eq!(got, Ok(bytes), "{name}");
+        }
     }
 
     #[test]

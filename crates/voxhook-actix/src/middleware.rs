@@ -10,10 +10,10 @@ use bytes::Bytes;
 
 use actix_web::body::{BodySize, BoxBody, EitherBody, MessageBody};
 use actix_web::dev::{Payload, Service, ServiceRequest, ServiceResponse, Transform, forward_ready};
-use actix_web::{Error, HttpMessage};
+use actix_web::{Error, HttpMessage, HttpRequest};
 use futures_util::future::LocalBoxFuture;
-use voxhook_core::Rejection;
 use voxhook_core::pipeline::{Admission, Admitted, Mode, Receiver, Reply};
+use voxhook_core::{Provider, Rejection};
 
 use crate::body::{self, BodyError};
 use crate::handoff::Handoff;
@@ -218,45 +218,67 @@ where
         };
         drop(payload);
 
-        let admission = {
+        // Admission and hand-over in one block: the body is borrowed in here
+        // only, so this future keeps neither a borrowed copy of it nor the
+        // admission while the handler runs.
+        let (http_req, run) = {
+            let body = body;
             let headers = ActixHeaders(req.headers());
-            receiver
+            let admission = receiver
                 .admit(mode, &inbound(req.request(), &headers, &body), deadline)
-                .await
+                .await;
+            match admission {
+                Admission::Run(admitted) => {
+                    hand_over(service, req, body, admitted, receiver.provider())
+                }
+                Admission::Respond(reply) => return Ok(respond(req, reply)),
+            }
         };
-
-        let Admitted {
-            event,
-            meta,
-            ticket,
-            ..
-        } = match admission {
-            Admission::Run(admitted) => admitted,
-            Admission::Respond(reply) => return Ok(respond(req, reply)),
-        };
-
-        // Hand the handler the body again, and what voxhook learned about it.
-        req.set_payload(Payload::from(body.clone()));
-        req.extensions_mut().insert(Handoff {
-            event: Some(event),
-            meta,
-            raw: body,
-        });
-        let http_req = req.request().clone();
-        let provider = receiver.provider();
-        let handler = async move { outcome(service.call(req).await, provider).await };
 
         // Counted while it runs, so a graceful shutdown (`Receiver::drain`) also
         // waits for handlers still in time; a late one takes its own slot before
         // this one is released.
         let in_flight = receiver.tracker().acquire();
-        // Boxed on its own, as in the axum layer, so the run's state is not
-        // part of this future's (which is boxed on every request).
-        let reply = Box::pin(ticket.run_local(handler)).await;
+        let reply = run.await;
         drop(in_flight);
 
         Ok(ServiceResponse::new(http_req, reply_response(reply)).map_into_right_body())
     }
+}
+
+/// Gives the handler the verified event, its metadata and the body again,
+/// and returns the ticket's run of it under the deadline.
+///
+/// Synchronous, and the run is not boxed: it is awaited inline, and this
+/// future still fits one allocation under the allocator's small-size cache
+/// (about 1 KiB).
+fn hand_over<S, B>(
+    service: Rc<S>,
+    mut req: ServiceRequest,
+    body: Bytes,
+    admitted: Admitted,
+    provider: Provider,
+) -> (HttpRequest, impl Future<Output = Reply> + 'static)
+where
+    S: Service<ServiceRequest, Response = ServiceResponse<B>, Error = Error> + 'static,
+    S::Future: 'static,
+    B: MessageBody + 'static,
+{
+    let Admitted {
+        event,
+        meta,
+        ticket,
+        ..
+    } = admitted;
+    req.set_payload(body::replay(body.clone()));
+    req.extensions_mut().insert(Handoff {
+        event: Some(event),
+        meta,
+        raw: body,
+    });
+    let http_req = req.request().clone();
+    let handler = async move { outcome(service.call(req).await, provider).await };
+    (http_req, ticket.run_local(handler))
 }
 
 /// The answer to a request whose body was not read to its end.

@@ -36,6 +36,16 @@ pub(crate) fn content_length(headers: &HeaderMap) -> Option<u64> {
         .and_then(|v| v.trim().parse().ok())
 }
 
+/// `bytes` as an axum body. An empty one is `Body::empty()`, which axum does
+/// not allocate for (`Body::from` boxes even an empty buffer).
+pub(crate) fn to_axum(bytes: Bytes) -> axum::body::Body {
+    if bytes.is_empty() {
+        axum::body::Body::empty()
+    } else {
+        axum::body::Body::from(bytes)
+    }
+}
+
 fn expects_continue(headers: &HeaderMap) -> bool {
     headers
         .get(EXPECT)

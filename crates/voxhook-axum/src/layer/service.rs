@@ -7,6 +7,7 @@ use bytes::Bytes;
 use http::Request;
 use http::header::CONTENT_TYPE;
 use http::request::Parts;
+use http_body::Body as _;
 use http_body_util::BodyExt;
 use tower_service::Service;
 use voxhook_core::dedup::StoredAnswer;
@@ -180,7 +181,7 @@ where
         meta,
         raw: bytes.clone(),
     });
-    let req = Request::from_parts(parts, Body::from(bytes));
+    let req = Request::from_parts(parts, body::to_axum(bytes));
     // `call` inside the handler's future: a panic there is the handler's.
     ticket.run(async move {
         match inner.call(req).await {
@@ -215,7 +216,16 @@ async fn outcome(mut response: Response, provider: Provider) -> Outcome {
         .headers()
         .get(CONTENT_TYPE)
         .map(|v| Bytes::copy_from_slice(v.as_bytes()));
-    match response.into_body().collect().await {
+    let body = response.into_body();
+    if body.is_end_stream() {
+        // Nothing to read (a bare status, the usual events answer).
+        return Outcome::Answer(StoredAnswer {
+            status,
+            content_type,
+            body: Bytes::new(),
+        });
+    }
+    match body.collect().await {
         Ok(collected) => Outcome::Answer(StoredAnswer {
             status,
             content_type,
@@ -240,7 +250,7 @@ fn respond(reply: Reply) -> Response {
         Reply::Rejected(r) => Some(r.clone()),
         _ => None,
     };
-    let mut response = reply.into_http_response().map(Body::from);
+    let mut response = reply.into_http_response().map(body::to_axum);
     if let Some(r) = rejection {
         response.extensions_mut().insert(r);
     }
