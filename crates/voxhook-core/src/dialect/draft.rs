@@ -3,7 +3,10 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::event::{Direction, EventData, JsonText, Provider, Raw, Span, Status, Timestamp};
+use crate::event::{
+    Direction, EventData, Provider, Raw, Span, Status, Timestamp, is_json_value, minify_str,
+    push_minified_json,
+};
 
 use super::Field;
 
@@ -229,17 +232,21 @@ fn set_other(d: &mut EventData, field: Field, value: &Value<'_>) {
                 &mut d.stats
             };
             if slot.is_none() {
-                *slot = match value {
+                let json = match value {
                     // A JSON string holding JSON text (as a form field would).
                     Value::Json(text) if text.starts_with('"') => {
                         serde_json::from_str::<String>(text)
                             .ok()
-                            .and_then(|inner| JsonText::parse(&inner))
+                            .filter(|inner| is_json_value(inner))
+                            .map(Cow::Owned)
                     }
-                    Value::Json(text) => Some(JsonText::from_valid(text)),
-                    Value::Str(s) => JsonText::parse(s),
+                    Value::Json(text) => Some(Cow::Borrowed(*text)),
+                    Value::Str(s) => is_json_value(s).then_some(Cow::Borrowed(s.as_ref())),
                     _ => None,
                 };
+                if let Some(json) = json {
+                    *slot = push_minified_json(&mut d.text, &json);
+                }
             }
         }
         Field::Media => {
@@ -316,7 +323,7 @@ fn converted_text<'v>(value: &'v Value<'_>) -> Option<Cow<'v, str>> {
             None => serde_json::from_str::<String>(text).ok().map(Cow::Owned),
         },
         // An object or array kept as its minified JSON text.
-        Value::Json(text) => Some(Cow::Owned(JsonText::from_valid(text).into_string())),
+        Value::Json(text) => Some(Cow::Owned(minify_str(text))),
         Value::Null => None,
     }
 }

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::span::Span;
 use super::{Direction, Provider, Raw, Status, Timestamp};
-use crate::event::json::JsonText;
+use crate::event::{JsonText, parse_json};
 
 /// The normalized data of one event, shared by every [`Event`](super::Event)
 /// variant (each variant's payload dereferences to it).
@@ -70,8 +70,10 @@ pub struct EventData {
     pub(crate) error_code: Option<Span>,
     pub(crate) error_description: Option<Span>,
     pub(crate) delivery_id: Option<Span>,
-    pub(crate) vars: Option<JsonText>,
-    pub(crate) stats: Option<JsonText>,
+    /// Minified JSON text in the text buffer.
+    pub(crate) vars: Option<Span>,
+    /// Minified JSON text in the text buffer.
+    pub(crate) stats: Option<Span>,
     pub(crate) raw: Raw,
 }
 
@@ -203,8 +205,8 @@ impl EventData {
             error_code: self.text_of(self.error_code).map(Cow::Borrowed),
             error_description: self.text_of(self.error_description).map(Cow::Borrowed),
             delivery_id: self.text_of(self.delivery_id).map(Cow::Borrowed),
-            vars: self.vars.as_ref().map(Cow::Borrowed),
-            stats: self.stats.as_ref().map(Cow::Borrowed),
+            vars: self.text_of(self.vars).map(JsonText::borrowed),
+            stats: self.text_of(self.stats).map(JsonText::borrowed),
             raw: Cow::Borrowed(&self.raw),
         }
     }
@@ -295,12 +297,12 @@ impl EventData {
 
     /// Custom call variables as JSON text (Voxtelesys/Vobiz `Vars`, VoxPria `variables`).
     pub fn vars_json(&self) -> Option<&str> {
-        self.vars.as_ref().map(JsonText::as_str)
+        self.text_of(self.vars)
     }
 
     /// Custom call variables, parsed.
     pub fn vars(&self) -> Option<serde_json::Value> {
-        self.vars.as_ref().and_then(JsonText::to_value)
+        self.text_of(self.vars).and_then(parse_json)
     }
 
     /// The lossless wire view: every field the provider sent, by its wire name.
@@ -390,8 +392,8 @@ impl From<Normalized<'_>> for EventData {
             error_code: push(n.error_code),
             error_description: push(n.error_description),
             delivery_id: push(n.delivery_id),
-            vars: n.vars.map(Cow::into_owned),
-            stats: n.stats.map(Cow::into_owned),
+            vars: push(n.vars.map(JsonText::into_inner)),
+            stats: push(n.stats.map(JsonText::into_inner)),
             raw: n.raw.into_owned(),
             text,
         }
@@ -504,9 +506,9 @@ struct Normalized<'a> {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     delivery_id: Option<Cow<'a, str>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    vars: Option<Cow<'a, JsonText>>,
+    vars: Option<JsonText<'a>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    stats: Option<Cow<'a, JsonText>>,
+    stats: Option<JsonText<'a>>,
     raw: Cow<'a, Raw>,
 }
 

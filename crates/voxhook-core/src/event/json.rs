@@ -1,54 +1,57 @@
 //! [`JsonText`]: a JSON value kept as its (minified) text.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
-use super::raw::minify_str;
+use super::raw::{minify_into, minify_str};
+use super::span::Span;
 
 /// A JSON value kept as minified text, emitted as JSON (not as a string) in
-/// the normalized form; parsed only when asked.
+/// the normalized form; parsed only when asked. An event keeps the text in
+/// its text buffer; this is the normalized view's borrowed (or, read back,
+/// owned) form.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub(crate) struct JsonText(String);
+pub(crate) struct JsonText<'a>(Cow<'a, str>);
 
-impl JsonText {
-    /// Wraps JSON text that is known to be valid.
-    pub(crate) fn from_valid(text: &str) -> JsonText {
-        // Minifying keeps valid JSON valid.
-        JsonText(minify_str(text))
+impl<'a> JsonText<'a> {
+    /// Minified JSON text that is known to be valid.
+    pub(crate) fn borrowed(minified: &'a str) -> JsonText<'a> {
+        JsonText(Cow::Borrowed(minified))
     }
 
-    /// Validates `text` as JSON first; `null` is no value.
-    pub(crate) fn parse(text: &str) -> Option<JsonText> {
-        serde_json::from_str::<serde::de::IgnoredAny>(text).ok()?;
-        if text.trim() == "null" {
-            return None;
-        }
-        Some(JsonText::from_valid(text))
-    }
-
-    pub(crate) fn into_string(self) -> String {
+    pub(crate) fn into_inner(self) -> Cow<'a, str> {
         self.0
-    }
-
-    pub(crate) fn as_str(&self) -> &str {
-        &self.0
-    }
-
-    pub(crate) fn to_value(&self) -> Option<serde_json::Value> {
-        serde_json::from_str(&self.0).ok()
     }
 }
 
-impl Serialize for JsonText {
+/// Whether `text` is a JSON value other than `null`.
+pub(crate) fn is_json_value(text: &str) -> bool {
+    serde_json::from_str::<serde::de::IgnoredAny>(text).is_ok() && text.trim() != "null"
+}
+
+/// Appends valid JSON `text`, minified, to an event's text buffer.
+pub(crate) fn push_minified_json(buf: &mut String, text: &str) -> Option<Span> {
+    // Minifying keeps valid JSON valid.
+    Span::push_with(buf, |buf| minify_into(text, buf))
+}
+
+/// Parses JSON text an event keeps.
+pub(crate) fn parse_json(text: &str) -> Option<serde_json::Value> {
+    serde_json::from_str(text).ok()
+}
+
+impl Serialize for JsonText<'_> {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let raw: &RawValue = serde_json::from_str(&self.0).map_err(serde::ser::Error::custom)?;
         raw.serialize(s)
     }
 }
 
-impl<'de> Deserialize<'de> for JsonText {
+impl<'de> Deserialize<'de> for JsonText<'_> {
     fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         let raw = <Box<RawValue>>::deserialize(d)?;
-        Ok(JsonText::from_valid(raw.get()))
+        Ok(JsonText(Cow::Owned(minify_str(raw.get()))))
     }
 }

@@ -137,7 +137,8 @@ pub use raw::{Raw, RawEncoding};
 pub use status::{Direction, Status};
 pub use timestamp::Timestamp;
 
-pub(crate) use json::JsonText;
+pub(crate) use json::{JsonText, is_json_value, parse_json, push_minified_json};
+pub(crate) use raw::minify_str;
 pub(crate) use span::Span;
 
 use crate::dialect::{self, DecodeError};

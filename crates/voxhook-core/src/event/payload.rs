@@ -5,7 +5,7 @@
 
 use std::ops::Deref;
 
-use super::{EventData, Status};
+use super::{EventData, Status, parse_json};
 
 macro_rules! payload {
     ($($(#[$m:meta])* $name:ident;)*) => {$(
@@ -168,7 +168,7 @@ impl Campaign {
 
     /// The campaign statistics object, parsed (VoxPria `stats`).
     pub fn stats(&self) -> Option<serde_json::Value> {
-        self.0.stats.as_ref().and_then(|s| s.to_value())
+        self.0.text_of(self.0.stats).and_then(parse_json)
     }
 }
 

@@ -183,22 +183,26 @@ pub(crate) fn minify_json(input: &[u8]) -> Vec<u8> {
 /// [`minify_json`] for text: one copy when there is nothing to remove, and
 /// no second UTF-8 check (the runs end at ASCII whitespace, so each is text).
 pub(crate) fn minify_str(input: &str) -> String {
+    let mut out = String::new();
+    minify_into(input, &mut out);
+    out
+}
+
+/// [`minify_str`] appending to `out`.
+pub(crate) fn minify_into(input: &str, out: &mut String) {
     // Most objects hold no whitespace at all; this check has no early exit,
     // so it runs a word or more at a time.
     let any_whitespace = input.bytes().fold(false, |any, b| {
         any | matches!(b, b' ' | b'\n' | b'\r' | b'\t')
     });
     if !any_whitespace {
-        return input.to_owned();
+        out.push_str(input);
+        return;
     }
-    let mut out = String::new();
+    out.reserve(input.len());
     significant_runs(input.as_bytes(), |from, to| {
-        if out.capacity() == 0 && to - from < input.len() {
-            out.reserve(input.len());
-        }
         out.push_str(input.get(from..to).unwrap_or_default());
     });
-    out
 }
 
 /// Calls `keep(from, to)` for each run of `input` between insignificant

@@ -15,10 +15,20 @@ impl Span {
     /// stays absent from the normalized view, never from the raw view) once
     /// the buffer would pass 4 GiB.
     pub(crate) fn push(text: &mut String, value: &str) -> Option<Span> {
-        let start = u32::try_from(text.len()).ok()?;
-        let end = u32::try_from(text.len() + value.len()).ok()?;
-        text.push_str(value);
-        Some(Span { start, end })
+        Span::push_with(text, |text| text.push_str(value))
+    }
+
+    /// The span of what `write` appends to `text` (as [`Span::push`]).
+    pub(crate) fn push_with(text: &mut String, write: impl FnOnce(&mut String)) -> Option<Span> {
+        let start = text.len();
+        write(text);
+        match (u32::try_from(start), u32::try_from(text.len())) {
+            (Ok(start), Ok(end)) => Some(Span { start, end }),
+            _ => {
+                text.truncate(start);
+                None
+            }
+        }
     }
 
     /// The value in `text`, the buffer it was pushed to.
@@ -40,5 +50,7 @@ mod tests {
             assert_eq!(span.and_then(|s| s.get(&text)), Some(*value), "{value}");
         }
         assert_eq!(text, "call_1é+ühttps://x.example/r.mp3");
+        let span = Span::push_with(&mut text, |t| t.push_str("{\"a\":1}"));
+        assert_eq!(span.and_then(|s| s.get(&text)), Some("{\"a\":1}"));
     }
 }
