@@ -27,8 +27,25 @@ pub(crate) enum BodyError {
 pub(crate) fn content_length(headers: &HeaderMap) -> Option<u64> {
     headers
         .get(CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse().ok())
+        .and_then(|v| parse_length(v.as_bytes()))
+}
+
+/// What `to_str()`, `trim()` and `parse::<u64>()` accept, on the bytes: an
+/// optional `+` and decimal digits, between spaces or tabs (the only
+/// whitespace a header value's `to_str` lets through).
+fn parse_length(value: &[u8]) -> Option<u64> {
+    let blank = |b: &u8| *b == b' ' || *b == b'\t';
+    let start = value.iter().position(|b| !blank(b))?;
+    let end = value.iter().rposition(|b| !blank(b))?;
+    let number = value.get(start..=end)?;
+    let digits = number.strip_prefix(b"+").unwrap_or(number);
+    if digits.is_empty() {
+        return None;
+    }
+    digits.iter().try_fold(0u64, |n, b| {
+        let digit = b.checked_sub(b'0').filter(|d| *d < 10)?;
+        n.checked_mul(10)?.checked_add(u64::from(digit))
+    })
 }
 
 /// `body` as a payload again, for the handler's body extractors.
@@ -172,6 +189,38 @@ mod tests {
             let mut pl = replay(bytes.clone());
             let got = read(&mut pl, 64, far()).await;
             assert_eq!(got, Ok(bytes), "{name}");
+        }
+    }
+
+    #[test]
+    fn parse_length_accepts_what_the_text_parse_accepts() {
+        let cases: &[(&str, &[u8])] = &[
+            ("plain", b"412"),
+            ("zero", b"0"),
+            ("leading zeros", b"007"),
+            ("spaces and tabs", b" \t12\t "),
+            ("plus", b"+5"),
+            ("plus alone", b"+"),
+            ("two plus", b"++5"),
+            ("minus", b"-1"),
+            ("empty", b""),
+            ("blank", b" \t "),
+            ("inner space", b"1 2"),
+            ("carriage return", b"12\r"),
+            ("line feed", b"\n12"),
+            ("form feed", b"\x0c12"),
+            ("letter", b"12a"),
+            ("non-ascii", b"12\xc2\xa0"),
+            ("max", b"18446744073709551615"),
+            ("overflow", b"18446744073709551616"),
+            ("huge", b"99999999999999999999999"),
+        ];
+        for (name, value) in cases {
+            // The definition it replaces: `to_str`, `trim`, `parse`.
+            let want = actix_web::http::header::HeaderValue::from_bytes(value)
+                .ok()
+                .and_then(|v| v.to_str().ok().and_then(|t| t.trim().parse::<u64>().ok()));
+            assert_eq!(parse_length(value), want, "{name}");
         }
     }
 

@@ -30,20 +30,39 @@ impl HeaderSource for ActixHeaders<'_> {
         self.0.get_all(name).nth(index).map(|v| v.as_bytes())
     }
 
+    /// A pass over the distinct names, then one hash lookup: cheaper than
+    /// walking every value, and no `HeaderName` is built from `name` (a
+    /// custom one would allocate).
     fn first(&self, name: &str) -> Option<&[u8]> {
-        let mut out = [None];
-        self.first_each(&[name], &mut out);
-        out[0]
+        let key = self
+            .0
+            .keys()
+            .find(|key| key.as_str().eq_ignore_ascii_case(name))?;
+        self.0.get(key).map(|v| v.as_bytes())
     }
 
+    /// As [`first`](Self::first), for several names in one pass.
     fn first_each<'s>(&'s self, names: &[&str], out: &mut [Option<&'s [u8]>]) {
-        voxhook_core::request::first_each_by_scan(
-            self.0.iter().map(|(n, v)| (n.as_str(), v.as_bytes())),
-            self.0.len(),
-            names,
-            out,
-            |n| self.0.get(n).map(|v| v.as_bytes()),
-        );
+        let n = names.len().min(out.len());
+        let (names, out) = (&names[..n], &mut out[..n]);
+        out.fill(None);
+        let mut missing = n;
+        for key in self.0.keys() {
+            if missing == 0 {
+                break;
+            }
+            let Some(slot) = names
+                .iter()
+                .position(|name| key.as_str().eq_ignore_ascii_case(name))
+                .and_then(|i| out.get_mut(i))
+            else {
+                continue;
+            };
+            if slot.is_none() {
+                *slot = self.0.get(key).map(|v| v.as_bytes());
+                missing -= 1;
+            }
+        }
     }
 }
 
@@ -75,6 +94,63 @@ mod tests {
         assert_eq!(h.count("x-sig"), 2);
         assert_eq!(h.first_str("content-type"), Some("text/plain"));
         assert_eq!(h.first("missing"), None);
+    }
+
+    #[test]
+    fn first_each_fills_the_slots_it_has() {
+        struct Case {
+            name: &'static str,
+            names: &'static [&'static str],
+            slots: usize,
+            want: &'static [Option<&'static str>],
+        }
+        let cases = [
+            Case {
+                name: "all found, any case",
+                names: &["content-type", "X-SIG"],
+                slots: 2,
+                want: &[Some("text/plain"), Some("a")],
+            },
+            Case {
+                name: "one missing",
+                names: &["x-sig", "missing"],
+                slots: 2,
+                want: &[Some("a"), None],
+            },
+            Case {
+                name: "fewer slots than names",
+                names: &["x-sig", "content-type"],
+                slots: 1,
+                want: &[Some("a")],
+            },
+            Case {
+                name: "more slots than names: the extra ones are left alone",
+                names: &["x-sig"],
+                slots: 2,
+                want: &[Some("a"), Some("untouched")],
+            },
+            Case {
+                name: "a repeated name fills its first slot",
+                names: &["x-sig", "x-sig"],
+                slots: 2,
+                want: &[Some("a"), None],
+            },
+        ];
+        let req = TestRequest::default()
+            .append_header(("X-Sig", "a"))
+            .append_header(("x-sig", "b"))
+            .insert_header(("Content-Type", "text/plain"))
+            .to_http_request();
+        let h = ActixHeaders(req.headers());
+        for case in cases {
+            let mut out = vec![Some(&b"untouched"[..]); case.slots];
+            h.first_each(case.names, &mut out);
+            let got: Vec<_> = out
+                .iter()
+                .map(|v| v.map(|b| std::str::from_utf8(b).unwrap()))
+                .collect();
+            assert_eq!(got, case.want, "{}", case.name);
+        }
     }
 
     #[test]

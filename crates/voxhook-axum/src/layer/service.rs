@@ -137,19 +137,25 @@ where
             Err(BodyError::TooLarge) => return Ok(reject(&receiver, Rejection::PayloadTooLarge)),
             Err(BodyError::Read) => return Ok(reject(&receiver, Rejection::MalformedPayload)),
         };
-        let admission = receiver
-            .admit(mode, &inbound(&parts, &bytes), deadline)
-            .await;
-        match admission {
-            Admission::Run(admitted) => {
+        // Admission and hand-over in one block: the body is borrowed in here
+        // only, so neither a borrowed copy of it nor the admission is kept in
+        // this future while the handler runs, which keeps it under 1 KiB.
+        let run = {
+            let bytes = bytes;
+            let admission = receiver
+                .admit(mode, &inbound(&parts, &bytes), deadline)
+                .await;
+            match admission {
                 // Boxed on its own: both this future and the run stay under
                 // the allocator's small-size cache (about 1 KiB), which costs
                 // less than one larger allocation.
-                let run = Box::pin(run(inner, receiver.provider(), parts, bytes, admitted));
-                Ok(respond(run.await))
+                Admission::Run(admitted) => {
+                    Box::pin(run(inner, receiver.provider(), parts, bytes, admitted))
+                }
+                Admission::Respond(reply) => return Ok(respond(reply)),
             }
-            Admission::Respond(reply) => Ok(respond(reply)),
-        }
+        };
+        Ok(respond(run.await))
     }
 }
 
