@@ -63,6 +63,11 @@ impl HeaderSource for http::HeaderMap {
     }
 
     fn first(&self, name: &str) -> Option<&[u8]> {
+        // Read for every delivery: a standard name is found by its hash,
+        // without comparing every header's name to it.
+        if name.eq_ignore_ascii_case("content-type") {
+            return self.get(http::header::CONTENT_TYPE).map(|v| v.as_bytes());
+        }
         let mut out = [None];
         self.first_each(&[name], &mut out);
         out[0]
@@ -317,6 +322,22 @@ mod tests {
             assert_eq!(out[2], Some(&b"v1,first"[..]), "{}", case.name);
             assert_eq!(out[3], None, "{}: a stale slot is cleared", case.name);
         }
+    }
+
+    #[test]
+    fn content_type_is_the_first_value_by_any_case() {
+        let mut m = http::HeaderMap::new();
+        assert_eq!(m.first("content-type"), None);
+        m.append("x-other", "x".parse().unwrap());
+        m.append("Content-Type", "application/json".parse().unwrap());
+        m.append("content-type", "text/plain".parse().unwrap());
+        for name in ["content-type", "Content-Type", "CONTENT-TYPE"] {
+            assert_eq!(m.first(name), Some(&b"application/json"[..]), "{name}");
+        }
+        let h: &dyn HeaderSource = &m;
+        let req = Inbound::new("POST", "/x", h, b"{}");
+        assert_eq!(req.content_type(), Some("application/json"));
+        assert_eq!(m.nth("content-type", 1), Some(&b"text/plain"[..]));
     }
 
     #[test]

@@ -74,13 +74,7 @@ impl<'a> Scan<'a> {
                 }
                 Field::Flatten => self.skip(1)?,
                 f if f.takes_json() => {
-                    self.ws();
-                    let start = self.i;
-                    self.skip(1)?;
-                    let value = match self.text.get(start..self.i)? {
-                        "null" => Value::Null,
-                        text => Value::Json(text),
-                    };
+                    let value = self.json_value(f)?;
                     draft.set(f, value);
                 }
                 f => {
@@ -97,6 +91,26 @@ impl<'a> Scan<'a> {
                 _ => return None,
             }
         }
+    }
+
+    /// The value of a field kept as JSON, as its text. A transcript that is
+    /// a plain string is handed over as the string itself: the draft would
+    /// read the same text out of the quoted JSON, scanning it again.
+    fn json_value(&mut self, f: Field) -> Option<Value<'a>> {
+        self.ws();
+        let start = self.i;
+        match self.string() {
+            Some(s) if f == Field::Transcript => return Some(Value::Str(Cow::Borrowed(s))),
+            Some(_) => {}
+            None => {
+                self.i = start;
+                self.skip(1)?;
+            }
+        }
+        Some(match self.text.get(start..self.i)? {
+            "null" => Value::Null,
+            text => Value::Json(text),
+        })
     }
 
     /// A scalar read as `json::Scalar` reads it; arrays and numbers other
@@ -116,22 +130,26 @@ impl<'a> Scan<'a> {
 
     /// A string without escapes or control characters, after whitespace.
     fn string(&mut self) -> Option<&'a str> {
-        self.string_with(false)
-    }
-
-    /// Any valid string (escapes included) whose value is not needed.
-    fn skip_string(&mut self) -> Option<()> {
-        self.string_with(true).map(drop)
-    }
-
-    fn string_with(&mut self, escapes: bool) -> Option<&'a str> {
         if self.peek()? != b'"' {
             return None;
         }
         let start = self.i + 1;
-        let end = string_end(self.b, start, escapes)?;
+        let end = start + first_special(self.b.get(start..)?);
+        if self.b.get(end) != Some(&b'"') {
+            return None;
+        }
         self.i = end + 1;
+        // Both ends sit next to an ASCII quote, so they are char boundaries.
         self.text.get(start..end)
+    }
+
+    /// Any valid string (escapes included) whose value is not needed.
+    fn skip_string(&mut self) -> Option<()> {
+        if self.peek()? != b'"' {
+            return None;
+        }
+        self.i = string_end(self.b, self.i + 1, true)? + 1;
+        Some(())
     }
 
     /// A non-negative integer that fits a `u64`, with no fraction or exponent.
@@ -267,31 +285,22 @@ pub(super) fn first_special(rest: &[u8]) -> usize {
     const ONES: u64 = u64::from_le_bytes([1; 8]);
     const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
     let special = |c: u8| c == b'"' || c == b'\\' || c < 0x20;
-    if rest.first().is_none_or(|&c| special(c)) {
-        return 0;
-    }
-    let mut chunks = rest.chunks_exact(8);
-    let mut at = 0;
-    for chunk in &mut chunks {
-        let w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-        let quote = w ^ (ONES * u64::from(b'"'));
-        let backslash = w ^ (ONES * u64::from(b'\\'));
+    let mut tail = rest;
+    while let Some((chunk, next)) = tail.split_first_chunk::<8>() {
+        let w = u64::from_le_bytes(*chunk);
         // Bit 7 of a byte is set for each byte that is `"`, `\\` or below
         // 0x20 (and possibly above the first such byte, which is not read).
-        let found = ((quote.wrapping_sub(ONES) & !quote)
-            | (backslash.wrapping_sub(ONES) & !backslash)
-            | (w.wrapping_sub(ONES * 0x20) & !w))
+        let found = ((w ^ (ONES * u64::from(b'"'))).wrapping_sub(ONES)
+            | (w ^ (ONES * u64::from(b'\\'))).wrapping_sub(ONES)
+            | w.wrapping_sub(ONES * 0x20))
+            & !w
             & HIGH;
         if found != 0 {
-            return at + found.trailing_zeros() as usize / 8;
+            return rest.len() - tail.len() + found.trailing_zeros() as usize / 8;
         }
-        at += 8;
+        tail = next;
     }
-    at + chunks
-        .remainder()
-        .iter()
-        .position(|&c| special(c))
-        .unwrap_or(chunks.remainder().len())
+    rest.len() - tail.len() + tail.iter().position(|&c| special(c)).unwrap_or(tail.len())
 }
 
 /// The length of an escape after its backslash. A `\u` escape of a
@@ -336,6 +345,18 @@ mod tests {
             (
                 "escape in variables",
                 r#"{"data":{"variables":{"a":"\u00e9"}}}"#,
+                true,
+            ),
+            (
+                "escape in a transcript",
+                r#"{"data":{"transcript":"a\"b\u00e9"}}"#,
+                true,
+            ),
+            ("plain transcript", r#"{"data":{"transcript":"ok"}}"#, true),
+            ("empty transcript", r#"{"data":{"transcript":""}}"#, true),
+            (
+                "transcript array",
+                r#"{"data":{"transcript":[{"t":"a"}]}}"#,
                 true,
             ),
             ("surrogate escape", r#"{"zz":"\ud83d\ude00"}"#, false),

@@ -59,6 +59,20 @@ pub enum Status {
 impl Status {
     /// Normalizes a status as sent by a provider (case-insensitive).
     pub fn parse(s: &str) -> Status {
+        // The usual spelling first: one match, no trimming or case folding.
+        match s {
+            "queued" => return Status::Queued,
+            "initiated" => return Status::Initiated,
+            "ringing" => return Status::Ringing,
+            "in-progress" => return Status::InProgress,
+            "answered" => return Status::Answered,
+            "completed" => return Status::Completed,
+            "busy" => return Status::Busy,
+            "no-answer" => return Status::NoAnswer,
+            "canceled" => return Status::Canceled,
+            "failed" => return Status::Failed,
+            _ => {}
+        }
         let s = s.trim();
         let known = |name: &str| s.eq_ignore_ascii_case(name);
         match () {
@@ -229,5 +243,27 @@ mod tests {
         }
         assert!(!Status::Unknown.is_failure());
         assert!(Status::Timeout.is_final());
+    }
+
+    #[test]
+    fn exact_spellings_agree_with_the_folded_ones() {
+        let exact = [
+            "queued",
+            "initiated",
+            "ringing",
+            "in-progress",
+            "answered",
+            "completed",
+            "busy",
+            "no-answer",
+            "canceled",
+            "failed",
+        ];
+        for name in exact {
+            let want = Status::parse(&format!(" {} ", name.to_ascii_uppercase()));
+            assert_ne!(want, Status::Other(name.into()), "{name} is known");
+            assert_eq!(Status::parse(name), want, "{name}");
+            assert_eq!(want.as_str(), name, "{name}");
+        }
     }
 }
