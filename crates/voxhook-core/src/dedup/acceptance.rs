@@ -25,7 +25,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use tokio::task::JoinSet;
-use tokio::time::{sleep, timeout};
+use tokio::time::{Instant, sleep, timeout};
 
 use super::{Claim, DedupKey, DedupStore, LeaseToken, StoredAnswer, WaitOutcome};
 
@@ -57,6 +57,7 @@ pub async fn run_all<S: DedupStore, F: Fn() -> S>(make_store: F) {
     wait_ends_when_lease_expires(&make_store()).await;
     concurrent_claims(Arc::new(make_store())).await;
     key_isolation(&make_store()).await;
+    answers_now_agree(&make_store()).await;
 }
 
 /// A key no other run or case uses.
@@ -370,4 +371,67 @@ pub async fn key_isolation<S: DedupStore>(store: &S) {
     assert!(prior >= 1, "{case}: b's failure stays with b");
     let (_, prior) = claim_fresh(store, &c, LONG, case).await;
     assert_eq!(prior, 0, "{case}: c is untouched");
+}
+
+/// Claims through `claim_now` when the store answers at once, else `claim`.
+async fn claim_either<S: DedupStore>(store: &S, key: &DedupKey, case: &str) -> Claim {
+    match store.claim_now(key, LONG, Instant::now()) {
+        Some(claimed) => claimed.expect(case),
+        None => store.claim(key, LONG).await.expect(case),
+    }
+}
+
+/// The `*_now` answers (where a store gives them) agree with the futures,
+/// and the two can be mixed on one key.
+pub async fn answers_now_agree<S: DedupStore>(store: &S) {
+    let case = "answers_now_agree";
+    let key = unique_key();
+    let Claim::Fresh { token, .. } = claim_either(store, &key, case).await else {
+        panic!("{case}: a new key is fresh");
+    };
+    assert_claim(store, &key, Claim::InFlight, case).await;
+    assert_eq!(
+        claim_either(store, &key, case).await,
+        Claim::InFlight,
+        "{case}: in flight, asked at once"
+    );
+    let stale = LeaseToken(token.0.wrapping_add(0x9e37_79b9));
+    let now = Instant::now();
+    if let Some(done) = store.complete_now(&key, stale, &xml_answer(), LONG, now) {
+        assert!(
+            !done.expect(case),
+            "{case}: a stale token completes at once"
+        );
+    }
+    if let Some(released) = store.release_now(&key, stale, now) {
+        assert!(
+            !released.expect(case),
+            "{case}: a stale token releases at once"
+        );
+    }
+    let done = match store.complete_now(&key, token, &xml_answer(), LONG, Instant::now()) {
+        Some(done) => done,
+        None => store.complete(&key, token, xml_answer(), LONG).await,
+    };
+    assert!(done.expect(case), "{case}: the owner completes");
+    assert_claim(store, &key, Claim::Done(xml_answer()), case).await;
+    assert_eq!(
+        claim_either(store, &key, case).await,
+        Claim::Done(xml_answer()),
+        "{case}: the answer, asked at once"
+    );
+
+    let failing = unique_key();
+    let (token, _) = claim_fresh(store, &failing, LONG, case).await;
+    let released = match store.release_now(&failing, token, Instant::now()) {
+        Some(released) => released,
+        None => store.release(&failing, token).await,
+    };
+    assert!(released.expect(case), "{case}: the owner releases");
+    match claim_either(store, &failing, case).await {
+        Claim::Fresh { prior_failures, .. } => {
+            assert!(prior_failures >= 1, "{case}: the failure is counted");
+        }
+        other => panic!("{case}: expected a fresh claim after a release, got {other:?}"),
+    }
 }

@@ -183,7 +183,7 @@ enum State {
 }
 
 impl State {
-    fn from_answer(answer: StoredAnswer) -> State {
+    fn from_answer(answer: &StoredAnswer) -> State {
         let index = match &answer.content_type {
             None => Some(0),
             Some(ct) => KNOWN_CONTENT_TYPES
@@ -197,7 +197,7 @@ impl State {
                 content_type,
                 body: (!answer.body.is_empty()).then(|| Arc::from(answer.body.as_ref())),
             },
-            None => State::DoneOther(Box::new(answer)),
+            None => State::DoneOther(Box::new(answer.clone())),
         }
     }
 
@@ -439,15 +439,18 @@ enum Look {
 
 impl Inner {
     fn now(&self) -> u64 {
-        nanos(Instant::now().saturating_duration_since(self.epoch))
+        self.at(Instant::now())
+    }
+
+    fn at(&self, instant: Instant) -> u64 {
+        nanos(instant.saturating_duration_since(self.epoch))
     }
 
     fn token(&self) -> u64 {
         self.next_token.fetch_add(1, Ordering::Relaxed)
     }
 
-    fn claim(&self, key: u128, lease: Duration) -> Result<Claim, StoreError> {
-        let now = self.now();
+    fn claim(&self, key: u128, lease: Duration, now: u64) -> Result<Claim, StoreError> {
         self.maybe_sweep(now);
         let expires = now.saturating_add(nanos(lease));
         for _ in 0..CLAIM_ATTEMPTS {
@@ -513,8 +516,13 @@ impl Inner {
     }
 
     /// Runs `f` on the live in-flight entry of `key` owned by `token`.
-    fn with_owned(&self, key: u128, token: LeaseToken, f: impl FnOnce(&mut Entry, u64)) -> bool {
-        let now = self.now();
+    fn with_owned(
+        &self,
+        key: u128,
+        token: LeaseToken,
+        now: u64,
+        f: impl FnOnce(&mut Entry, u64),
+    ) -> bool {
         let Some(mut entry) = self.map.get_mut(&key) else {
             return false;
         };
@@ -527,15 +535,22 @@ impl Inner {
         }
     }
 
-    fn renew(&self, key: u128, token: LeaseToken, lease: Duration) -> bool {
-        self.with_owned(key, token, |entry, now| {
+    fn renew(&self, key: u128, token: LeaseToken, lease: Duration, now: u64) -> bool {
+        self.with_owned(key, token, now, |entry, now| {
             entry.expires = now.saturating_add(nanos(lease));
         })
     }
 
-    fn complete(&self, key: u128, token: LeaseToken, answer: StoredAnswer, ttl: Duration) -> bool {
+    fn complete(
+        &self,
+        key: u128,
+        token: LeaseToken,
+        answer: &StoredAnswer,
+        ttl: Duration,
+        now: u64,
+    ) -> bool {
         let ttl = nanos(ttl).min(self.ttl_ns);
-        self.with_owned(key, token, |entry, now| {
+        self.with_owned(key, token, now, |entry, now| {
             entry.state.wake();
             *entry = Entry {
                 expires: now.saturating_add(ttl),
@@ -544,9 +559,9 @@ impl Inner {
         })
     }
 
-    fn release(&self, key: u128, token: LeaseToken) -> bool {
+    fn release(&self, key: u128, token: LeaseToken, now: u64) -> bool {
         let failure_ttl = self.failure_ttl_ns;
-        self.with_owned(key, token, |entry, now| {
+        self.with_owned(key, token, now, |entry, now| {
             let count = match entry.state {
                 State::InFlight { prior_failures, .. } => prior_failures.saturating_add(1),
                 _ => 1,
@@ -693,9 +708,16 @@ fn fresh(token: u64, prior_failures: u32) -> Claim {
     }
 }
 
+// The futures are the `*_now` answers at the current time, ready at once;
+// the pipeline calls the `*_now` methods directly and never allocates these.
 impl DedupStore for MemoryStore {
     fn claim<'a>(&'a self, key: &'a DedupKey, lease: Duration) -> StoreFuture<'a, Claim> {
-        Box::pin(std::future::ready(self.inner.claim(key.as_u128(), lease)))
+        let inner = &self.inner;
+        Box::pin(std::future::ready(inner.claim(
+            key.as_u128(),
+            lease,
+            inner.now(),
+        )))
     }
 
     fn renew<'a>(
@@ -704,10 +726,12 @@ impl DedupStore for MemoryStore {
         token: LeaseToken,
         lease: Duration,
     ) -> StoreFuture<'a, bool> {
-        Box::pin(std::future::ready(Ok(self.inner.renew(
+        let inner = &self.inner;
+        Box::pin(std::future::ready(Ok(inner.renew(
             key.as_u128(),
             token,
             lease,
+            inner.now(),
         ))))
     }
 
@@ -718,22 +742,65 @@ impl DedupStore for MemoryStore {
         answer: StoredAnswer,
         ttl: Duration,
     ) -> StoreFuture<'a, bool> {
-        Box::pin(std::future::ready(Ok(self.inner.complete(
+        let inner = &self.inner;
+        Box::pin(std::future::ready(Ok(inner.complete(
             key.as_u128(),
             token,
-            answer,
+            &answer,
             ttl,
+            inner.now(),
         ))))
     }
 
     fn release<'a>(&'a self, key: &'a DedupKey, token: LeaseToken) -> StoreFuture<'a, bool> {
-        Box::pin(std::future::ready(Ok(self
-            .inner
-            .release(key.as_u128(), token))))
+        let inner = &self.inner;
+        Box::pin(std::future::ready(Ok(inner.release(
+            key.as_u128(),
+            token,
+            inner.now(),
+        ))))
     }
 
     fn wait<'a>(&'a self, key: &'a DedupKey) -> StoreFuture<'a, WaitOutcome> {
         Box::pin(async move { Ok(self.inner.wait(key.as_u128()).await) })
+    }
+
+    fn claim_now(
+        &self,
+        key: &DedupKey,
+        lease: Duration,
+        now: Instant,
+    ) -> Option<Result<Claim, StoreError>> {
+        let inner = &self.inner;
+        Some(inner.claim(key.as_u128(), lease, inner.at(now)))
+    }
+
+    fn complete_now(
+        &self,
+        key: &DedupKey,
+        token: LeaseToken,
+        answer: &StoredAnswer,
+        ttl: Duration,
+        now: Instant,
+    ) -> Option<Result<bool, StoreError>> {
+        let inner = &self.inner;
+        Some(Ok(inner.complete(
+            key.as_u128(),
+            token,
+            answer,
+            ttl,
+            inner.at(now),
+        )))
+    }
+
+    fn release_now(
+        &self,
+        key: &DedupKey,
+        token: LeaseToken,
+        now: Instant,
+    ) -> Option<Result<bool, StoreError>> {
+        let inner = &self.inner;
+        Some(Ok(inner.release(key.as_u128(), token, inner.at(now))))
     }
 }
 
@@ -796,10 +863,10 @@ mod tests {
             ),
         ];
         for (name, answer) in cases {
-            let state = State::from_answer(answer.clone());
+            let state = State::from_answer(&answer);
             assert_eq!(state.answer(), Some(answer), "{name}");
         }
-        let boxed = State::from_answer(StoredAnswer {
+        let boxed = State::from_answer(&StoredAnswer {
             status: 200,
             content_type: Some(Bytes::from_static(b"x/y")),
             body: Bytes::new(),
@@ -814,7 +881,7 @@ mod tests {
     fn an_empty_answer_body_is_not_copied() {
         let answer = StoredAnswer::ack();
         let pointer = answer.body.as_ptr();
-        let state = State::from_answer(answer);
+        let state = State::from_answer(&answer);
         let back = state.answer().expect("done");
         assert_eq!(back.body.as_ptr(), pointer, "shared static empty body");
     }

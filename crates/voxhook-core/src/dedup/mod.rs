@@ -18,7 +18,9 @@
 //!
 //! Stores: [`MemoryStore`] keeps the entries in this process (see its docs
 //! for lifetimes, the eviction rule and memory per entry); several replicas
-//! need a networked store such as `voxhook-redis`. Every store passes the
+//! need a networked store such as `voxhook-redis`. A store that can answer
+//! without I/O also implements the `*_now` methods ([`DedupStore::claim_now`]),
+//! which the pipeline tries before the boxed futures. Every store passes the
 //! same acceptance suite, `dedup::acceptance` (feature `test-support`).
 
 #[cfg(feature = "test-support")]
@@ -35,6 +37,7 @@ use std::pin::Pin;
 use std::time::Duration;
 
 use bytes::Bytes;
+use tokio::time::Instant;
 
 /// A boxed future returned by [`DedupStore`] methods (object-safe, `Send`).
 pub type StoreFuture<'a, T> = Pin<Box<dyn Future<Output = Result<T, StoreError>> + Send + 'a>>;
@@ -206,4 +209,70 @@ pub trait DedupStore: Send + Sync + fmt::Debug + 'static {
     /// claim is in flight: callers bound it with their own deadline, and
     /// dropping the future stops waiting.
     fn wait<'a>(&'a self, key: &'a DedupKey) -> StoreFuture<'a, WaitOutcome>;
+
+    /// [`DedupStore::claim`] answered at once, for a store that needs no I/O
+    /// to answer (such as [`MemoryStore`]); `None` (the default) means "use
+    /// `claim`".
+    ///
+    /// The pipeline tries this first, so an in-memory claim costs no boxed
+    /// future. A store that returns `Some` must give what `claim` would have
+    /// given at the time `now`, with the same atomicity; it may return `None`
+    /// for some calls and `Some` for others.
+    ///
+    /// `now` is the pipeline's reading of tokio's clock for this delivery
+    /// (taken when the request arrived, so up to the route's budget old;
+    /// never in the future): a store that keeps time itself measures leases
+    /// and expiry from it instead of reading the clock again. A stale `now`
+    /// can only make an entry that expired since then still count; lease
+    /// tokens, not times, decide who may settle a claim.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use tokio::time::Instant;
+    /// use voxhook_core::dedup::{Claim, DedupKey, DedupStore, MemoryStore};
+    ///
+    /// # tokio::runtime::Builder::new_current_thread().enable_time().build().unwrap().block_on(async {
+    /// let store = MemoryStore::new();
+    /// let key = DedupKey([1; 16]);
+    /// let claim = store.claim_now(&key, Duration::from_secs(5), Instant::now());
+    /// assert!(matches!(claim, Some(Ok(Claim::Fresh { prior_failures: 0, .. }))));
+    /// # });
+    /// ```
+    fn claim_now(
+        &self,
+        key: &DedupKey,
+        lease: Duration,
+        now: Instant,
+    ) -> Option<Result<Claim, StoreError>> {
+        let _ = (key, lease, now);
+        None
+    }
+
+    /// [`DedupStore::complete`] answered at once, like
+    /// [`DedupStore::claim_now`]; `None` (the default) means "use
+    /// `complete`". The answer is borrowed: a store that keeps it copies
+    /// what it needs.
+    fn complete_now(
+        &self,
+        key: &DedupKey,
+        token: LeaseToken,
+        answer: &StoredAnswer,
+        ttl: Duration,
+        now: Instant,
+    ) -> Option<Result<bool, StoreError>> {
+        let _ = (key, token, answer, ttl, now);
+        None
+    }
+
+    /// [`DedupStore::release`] answered at once, like
+    /// [`DedupStore::claim_now`]; `None` (the default) means "use `release`".
+    fn release_now(
+        &self,
+        key: &DedupKey,
+        token: LeaseToken,
+        now: Instant,
+    ) -> Option<Result<bool, StoreError>> {
+        let _ = (key, token, now);
+        None
+    }
 }

@@ -293,11 +293,20 @@ impl Receiver {
 
         let key = self.key_for(req, &event, &verification);
         let lease = inner.budget + inner.late_grace;
-        let claim = match within(deadline, inner.store.claim(&key, lease)).await {
+        // An in-memory store answers at once, without a boxed future. The
+        // result is matched in place, not bound: a binding would take its own
+        // room in this future across the await.
+        // One clock reading for the claim and, through the ticket, its settle.
+        let now = Instant::now();
+        let claim = match if let Some(claimed) = inner.store.claim_now(&key, lease, now) {
+            Ok(claimed)
+        } else {
+            within(deadline, inner.store.claim(&key, lease)).await
+        } {
             Err(_) => return Admission::Respond(self.budget_reply(mode)),
             Ok(Err(e)) if inner.fail_open => {
                 tracing::warn!(target: "voxhook::dedup", provider = %inner.provider, error = %e, "dedup store unavailable; failing open");
-                return self.run(mode, event, key, None, 0, verification, deadline);
+                return self.run(mode, event, key, None, 0, verification, deadline, now);
             }
             Ok(Err(e)) => {
                 tracing::warn!(target: "voxhook::dedup", provider = %inner.provider, error = %e, "dedup store unavailable; failing closed");
@@ -319,6 +328,7 @@ impl Receiver {
                 prior_failures,
                 verification,
                 deadline,
+                now,
             ),
             Claim::Done(answer) => {
                 inner.stats.duplicate();
@@ -352,6 +362,7 @@ impl Receiver {
         prior_failures: u32,
         verification: Verification,
         deadline: Instant,
+        claimed_at: Instant,
     ) -> Admission {
         let meta = DeliveryMeta {
             provider: self.inner.provider,
@@ -364,7 +375,7 @@ impl Receiver {
         Admission::Run(Admitted {
             event,
             meta,
-            ticket: Ticket::new(self.clone(), key, token, mode, deadline),
+            ticket: Ticket::new(self.clone(), key, token, mode, deadline, claimed_at),
         })
     }
 

@@ -1,5 +1,6 @@
 use std::fmt;
 use std::future::Future;
+use std::pin::Pin;
 use std::time::Duration;
 
 use tokio::time::Instant;
@@ -43,12 +44,16 @@ pub struct Ticket {
     token: Option<LeaseToken>,
     mode: Mode,
     deadline: Instant,
+    /// The clock reading the claim was made at, reused to settle it in time
+    /// (one reading per delivery; it is in the past, so it never makes a
+    /// live lease look expired).
+    claimed_at: Instant,
 }
 
-enum Raced<F: Future> {
-    Settled(Reply),
-    Late(Reply, Ticket, CatchUnwind<F>),
-}
+/// The handler's future as the ticket runs it: boxed once (so it can move to
+/// the background at the budget without being copied), panics caught, in
+/// its tracing span.
+type Handler<F> = Instrumented<CatchUnwind<F>>;
 
 impl Ticket {
     pub(super) fn new(
@@ -57,6 +62,7 @@ impl Ticket {
         token: Option<LeaseToken>,
         mode: Mode,
         deadline: Instant,
+        claimed_at: Instant,
     ) -> Self {
         Ticket {
             receiver,
@@ -64,6 +70,7 @@ impl Ticket {
             token,
             mode,
             deadline,
+            claimed_at,
         }
     }
 
@@ -94,22 +101,20 @@ impl Ticket {
         F: Future<Output = Outcome> + Send + 'static,
     {
         // Boxed before the returned future exists, so the handler's state is
-        // moved once, not with every future that awaits this one.
-        let fut = self.boxed(handler);
+        // moved once (straight into the box), not with every future that
+        // awaits this one.
+        let fut = self.boxed(Box::pin(handler));
         async move {
             if self.mode == Mode::AcknowledgeFirst {
                 let slot = self.receiver.tracker().acquire();
                 tokio::spawn(self.finish_in_background(fut, slot));
                 return Reply::answer(StoredAnswer::ack());
             }
-            match self.race(fut).await {
-                Raced::Settled(reply) => reply,
-                Raced::Late(reply, ticket, fut) => {
-                    let slot = ticket.receiver.tracker().acquire();
-                    tokio::spawn(ticket.finish_in_background(fut, slot));
-                    reply
-                }
-            }
+            let late = |ticket: Ticket, fut| {
+                let slot = ticket.receiver.tracker().acquire();
+                tokio::spawn(ticket.finish_in_background(fut, slot));
+            };
+            self.race(fut, late).await
         }
     }
 
@@ -120,51 +125,57 @@ impl Ticket {
     where
         F: Future<Output = Outcome> + 'static,
     {
-        let fut = self.boxed(handler);
+        let fut = self.boxed(Box::pin(handler));
         async move {
             if self.mode == Mode::AcknowledgeFirst {
                 let slot = self.receiver.tracker().acquire();
                 tokio::task::spawn_local(self.finish_in_background(fut, slot));
                 return Reply::answer(StoredAnswer::ack());
             }
-            match self.race(fut).await {
-                Raced::Settled(reply) => reply,
-                Raced::Late(reply, ticket, fut) => {
-                    let slot = ticket.receiver.tracker().acquire();
-                    tokio::task::spawn_local(ticket.finish_in_background(fut, slot));
-                    reply
-                }
-            }
+            let late = |ticket: Ticket, fut| {
+                let slot = ticket.receiver.tracker().acquire();
+                tokio::task::spawn_local(ticket.finish_in_background(fut, slot));
+            };
+            self.race(fut, late).await
         }
     }
 
-    /// The handler in its tracing span, boxed, with panics caught.
-    fn boxed<F: Future<Output = Outcome>>(&self, handler: F) -> CatchUnwind<Instrumented<F>> {
+    /// The boxed handler with panics caught, in its tracing span. The span
+    /// wraps the box rather than sitting in it, so the handler's future is
+    /// not moved into the span's wrapper first.
+    fn boxed<F: Future<Output = Outcome>>(&self, handler: Pin<Box<F>>) -> Handler<F> {
         let span = tracing::debug_span!("voxhook.handler", provider = %self.receiver.provider(), key = %self.key, mode = ?self.mode);
-        CatchUnwind::new(Box::pin(handler.instrument(span)))
+        CatchUnwind::new(handler).instrument(span)
     }
 
     // `race` and `settle` return async blocks rather than being `async fn`s:
     // an `async fn` keeps a second copy of its arguments in its state, and
     // these futures are part of the one the adapters box on every request.
+    //
+    // In time, the handler's outcome is settled here; at the budget, `late`
+    // gets the ticket and the handler to finish in the background (spawned
+    // on the runtime `run` or `run_local` uses) and the budget reply is sent.
     #[allow(clippy::manual_async_fn)]
-    fn race<F: Future<Output = Outcome>>(
-        self,
-        mut fut: CatchUnwind<F>,
-    ) -> impl Future<Output = Raced<F>> {
+    fn race<F, L>(self, mut fut: Handler<F>, late: L) -> impl Future<Output = Reply>
+    where
+        F: Future<Output = Outcome>,
+        L: FnOnce(Ticket, Handler<F>),
+    {
         async move {
-            match within(self.deadline, &mut fut).await {
-                Ok(Ok(outcome)) => Raced::Settled(self.settle(outcome).await),
+            let outcome = match within(self.deadline, &mut fut).await {
+                Ok(Ok(outcome)) => outcome,
                 Ok(Err(())) => {
                     tracing::error!(target: "voxhook::handler", provider = %self.receiver.provider(), key = %self.key, "handler panicked");
-                    Raced::Settled(self.settle(Outcome::Failed).await)
+                    Outcome::Failed
                 }
                 Err(_) => {
                     tracing::warn!(target: "voxhook::deadline", provider = %self.receiver.provider(), key = %self.key, "handler missed the budget; answering at the budget, handler continues");
                     let reply = self.receiver.budget_reply(self.mode);
-                    Raced::Late(reply, self, fut)
+                    late(self, fut);
+                    return reply;
                 }
-            }
+            };
+            self.settle(outcome).await
         }
     }
 
@@ -172,7 +183,7 @@ impl Ticket {
     /// runs, settles with its result, reports failures.
     async fn finish_in_background<F: Future<Output = Outcome>>(
         self,
-        mut fut: CatchUnwind<F>,
+        mut fut: Handler<F>,
         slot: TrackerSlot,
     ) {
         let receiver = self.receiver.clone();
@@ -207,7 +218,8 @@ impl Ticket {
             panicked,
             acknowledged_first: self.mode == Mode::AcknowledgeFirst,
         };
-        self.settle(outcome).await;
+        // Read now: the handler ran past its budget, maybe long past.
+        self.settle_at(outcome, Instant::now()).await;
         if failed {
             inner.stats.background_failure();
             tracing::error!(target: "voxhook::handler", provider = %failure.provider, key = %failure.key, panicked, acknowledged_first = failure.acknowledged_first, "background handler failed");
@@ -222,25 +234,52 @@ impl Ticket {
     /// send: a 2xx answer is stored for duplicates (for Vobiz, any 2xx is sent
     /// and stored as 200, the only status it accepts); anything else releases
     /// the claim so the provider's retry runs the handler again.
+    pub fn settle(self, outcome: Outcome) -> impl Future<Output = Reply> + Send + 'static {
+        let at = self.claimed_at;
+        self.settle_at(outcome, at)
+    }
+
+    /// [`Ticket::settle`] with the store's clock read as `now` (never in the future).
     #[allow(clippy::manual_async_fn)] // see `race`
-    pub fn settle(mut self, outcome: Outcome) -> impl Future<Output = Reply> + Send + 'static {
+    fn settle_at(
+        mut self,
+        outcome: Outcome,
+        now: Instant,
+    ) -> impl Future<Output = Reply> + Send + 'static {
         async move {
             // Taken when first polled, as before: a settle dropped unpolled
             // leaves the token to `Drop`, which releases the claim.
             let token = self.token.take();
-            self.settle_owned(token, outcome).await
+            let (reply, store) = self.reply_for(outcome);
+            if let Some(token) = token {
+                let write = match &reply {
+                    Reply::Answer { answer, .. } if store => Write::Complete(answer),
+                    _ => Write::Release,
+                };
+                let at = Settling {
+                    receiver: &self.receiver,
+                    key: self.key,
+                    token,
+                    now,
+                };
+                if let Some(pending) = write.settle(at) {
+                    pending.await;
+                }
+            }
+            reply
         }
     }
 
-    async fn settle_owned(&self, token: Option<LeaseToken>, outcome: Outcome) -> Reply {
+    /// The reply for the handler's outcome, and whether its answer is
+    /// stored for duplicates (otherwise the claim is released).
+    fn reply_for(&self, outcome: Outcome) -> (Reply, bool) {
         let inner = self.receiver.inner();
-        let started = self.deadline - inner.budget;
         tracing::debug!(
             target: "voxhook::delivery",
             provider = %inner.provider,
             key = %self.key,
             status = match &outcome { Outcome::Answer(a) => a.status, Outcome::Rejected(r) => r.status(), Outcome::Failed => 500 },
-            latency_us = started.elapsed().as_micros() as u64,
+            latency_us = (self.deadline - inner.budget).elapsed().as_micros() as u64,
             deadline_hit = Instant::now() >= self.deadline,
             "settled"
         );
@@ -250,28 +289,19 @@ impl Ticket {
                     answer.status = 200;
                 }
                 inner.stats.handled();
-                if let Some(token) = token {
-                    let write = Write::Complete(answer.clone());
-                    if let Err(e) = write.apply(&self.receiver, self.key, token).await {
-                        tracing::warn!(target: "voxhook::dedup", key = %self.key, error = %e, "could not store the answer; retrying in the background");
-                        retry_in_background(&self.receiver, self.key, token, write);
-                    }
-                }
-                Reply::answer(answer)
+                (Reply::answer(answer), true)
             }
             other => {
                 inner.stats.handler_failure();
-                if let Some(token) = token {
-                    release(&self.receiver, self.key, token).await;
-                }
-                match other {
+                let reply = match other {
                     Outcome::Answer(answer) => Reply::answer(answer),
                     Outcome::Rejected(rejection) => Reply::Rejected(rejection),
                     Outcome::Failed => {
                         inner.stats.rejection(&Rejection::HandlerFailed);
                         Reply::Rejected(Rejection::HandlerFailed)
                     }
-                }
+                };
+                (reply, false)
             }
         }
     }
@@ -282,38 +312,107 @@ fn is_success(status: u16) -> bool {
 }
 
 /// The store write that settles a claim.
-#[derive(Debug, Clone)]
-enum Write {
+#[derive(Debug, Clone, Copy)]
+enum Write<'a> {
     /// The handler succeeded: store its answer for duplicates.
-    Complete(StoredAnswer),
+    Complete(&'a StoredAnswer),
     /// The handler failed or never ran: free the key for the retry.
     Release,
 }
 
-impl Write {
-    /// Applies the write once. `Ok(false)` (the lease is no longer ours:
-    /// expired and taken over, or an earlier attempt whose reply was lost
-    /// already applied it) is logged, not retried.
-    async fn apply(
-        &self,
-        receiver: &Receiver,
-        key: DedupKey,
-        token: LeaseToken,
-    ) -> Result<(), StoreError> {
-        let inner = receiver.inner();
-        let owned = match self {
+/// Which claim a [`Write`] settles, and the clock reading to settle it at.
+#[derive(Clone, Copy)]
+struct Settling<'a> {
+    receiver: &'a Receiver,
+    key: DedupKey,
+    token: LeaseToken,
+    now: Instant,
+}
+
+/// A store write still under way (a networked store's round trip).
+type Pending<'a> = Pin<Box<dyn Future<Output = ()> + Send + 'a>>;
+
+impl<'a> Write<'a> {
+    /// The store's answer at once, when it can give one without I/O
+    /// (`complete_now` / `release_now`).
+    fn apply_now(self, at: Settling<'_>) -> Option<Result<bool, StoreError>> {
+        let inner = at.receiver.inner();
+        match self {
             Write::Complete(answer) => {
                 inner
                     .store
-                    .complete(&key, token, answer.clone(), inner.completed_ttl)
-                    .await?
+                    .complete_now(&at.key, at.token, answer, inner.completed_ttl, at.now)
             }
-            Write::Release => inner.store.release(&key, token).await?,
-        };
-        if !owned {
-            tracing::warn!(target: "voxhook::dedup", %key, "the claim was no longer ours when settling it");
+            Write::Release => inner.store.release_now(&at.key, at.token, at.now),
         }
+    }
+
+    /// The write through the store's future.
+    async fn apply_later(self, at: Settling<'_>) -> Result<bool, StoreError> {
+        let inner = at.receiver.inner();
+        match self {
+            Write::Complete(answer) => {
+                let answer = answer.clone();
+                let ttl = inner.completed_ttl;
+                inner.store.complete(&at.key, at.token, answer, ttl).await
+            }
+            Write::Release => inner.store.release(&at.key, at.token).await,
+        }
+    }
+
+    /// Applies the write once. `Ok(false)` (the lease is no longer ours:
+    /// expired and taken over, or an earlier attempt whose reply was lost
+    /// already applied it) is logged, not retried.
+    async fn apply(self, at: Settling<'_>) -> Result<(), StoreError> {
+        let owned = match self.apply_now(at) {
+            Some(owned) => owned,
+            None => self.apply_later(at).await,
+        }?;
+        lost_lease(at.key, owned);
         Ok(())
+    }
+
+    /// Settles the claim, and retries the write in the tracked background
+    /// when the store cannot take it. Done at once when the store answers
+    /// without I/O; otherwise returns the write under way, boxed: next to a
+    /// network round trip the allocation is nothing, and it keeps the
+    /// in-memory path's futures (which the adapters move and box) small.
+    fn settle(self, at: Settling<'a>) -> Option<Pending<'a>> {
+        match self.apply_now(at) {
+            Some(result) => {
+                self.settled(at, result);
+                None
+            }
+            None => Some(Box::pin(async move {
+                let result = self.apply_later(at).await;
+                self.settled(at, result);
+            })),
+        }
+    }
+
+    fn settled(self, at: Settling<'_>, result: Result<bool, StoreError>) {
+        let key = at.key;
+        let e = match result {
+            Ok(owned) => return lost_lease(key, owned),
+            Err(e) => e,
+        };
+        let answer = match self {
+            Write::Complete(answer) => {
+                tracing::warn!(target: "voxhook::dedup", %key, error = %e, "could not store the answer; retrying in the background");
+                Some(answer.clone())
+            }
+            Write::Release => {
+                tracing::warn!(target: "voxhook::dedup", %key, error = %e, "could not release a claim; retrying in the background");
+                None
+            }
+        };
+        retry_in_background(at.receiver, key, at.token, answer);
+    }
+}
+
+fn lost_lease(key: DedupKey, owned: bool) {
+    if !owned {
+        tracing::warn!(target: "voxhook::dedup", %key, "the claim was no longer ours when settling it");
     }
 }
 
@@ -324,12 +423,18 @@ const RETRY_MAX: Duration = Duration::from_secs(1);
 
 /// Retries a settle write the store could not take (unreachable, timed
 /// out) in the tracked background, for as long as the lease can still hold
-/// the key. Without it, a handler that succeeded while the store was down
-/// left its lease behind: every duplicate waited on it until it expired,
-/// and the next duplicate then ran the handler a second time (found by the
-/// soak harness with Redis killed under load). A failed release likewise
-/// kept the provider's retry waiting for the lease instead of running.
-fn retry_in_background(receiver: &Receiver, key: DedupKey, token: LeaseToken, write: Write) {
+/// the key: `Some(answer)` completes, `None` releases. Without it, a
+/// handler that succeeded while the store was down left its lease behind:
+/// every duplicate waited on it until it expired, and the next duplicate
+/// then ran the handler a second time (found by the soak harness with
+/// Redis killed under load). A failed release likewise kept the provider's
+/// retry waiting for the lease instead of running.
+fn retry_in_background(
+    receiver: &Receiver,
+    key: DedupKey,
+    token: LeaseToken,
+    answer: Option<StoredAnswer>,
+) {
     let Ok(handle) = tokio::runtime::Handle::try_current() else {
         return;
     };
@@ -338,10 +443,17 @@ fn retry_in_background(receiver: &Receiver, key: DedupKey, token: LeaseToken, wr
     handle.spawn(async move {
         let inner = receiver.inner();
         let give_up = Instant::now() + inner.budget + inner.late_grace;
+        let write = answer.as_ref().map_or(Write::Release, Write::Complete);
         let mut pause = RETRY_FIRST;
         loop {
             tokio::time::sleep(pause).await;
-            match write.apply(&receiver, key, token).await {
+            let at = Settling {
+                receiver: &receiver,
+                key,
+                token,
+                now: Instant::now(),
+            };
+            match write.apply(at).await {
                 Ok(()) => {
                     tracing::info!(target: "voxhook::dedup", %key, "settled the claim after the store came back");
                     break;
@@ -360,13 +472,6 @@ fn retry_in_background(receiver: &Receiver, key: DedupKey, token: LeaseToken, wr
     });
 }
 
-async fn release(receiver: &Receiver, key: DedupKey, token: LeaseToken) {
-    if let Err(e) = Write::Release.apply(receiver, key, token).await {
-        tracing::warn!(target: "voxhook::dedup", %key, error = %e, "could not release a claim; retrying in the background");
-        retry_in_background(receiver, key, token, Write::Release);
-    }
-}
-
 impl Drop for Ticket {
     fn drop(&mut self) {
         if let Some(token) = self.token.take() {
@@ -375,7 +480,17 @@ impl Drop for Ticket {
             if let Ok(handle) = tokio::runtime::Handle::try_current() {
                 let receiver = self.receiver.clone();
                 let key = self.key;
-                handle.spawn(async move { release(&receiver, key, token).await });
+                handle.spawn(async move {
+                    let at = Settling {
+                        receiver: &receiver,
+                        key,
+                        token,
+                        now: Instant::now(),
+                    };
+                    if let Some(pending) = Write::Release.settle(at) {
+                        pending.await;
+                    }
+                });
             }
         }
     }
