@@ -342,7 +342,10 @@ fn non_empty<'v>(value: &'v Value<'_>) -> Option<Cow<'v, str>> {
 
 fn status(slot: &mut Option<Status>, value: &Value<'_>) {
     if slot.is_none() {
-        *slot = non_empty(value).map(|s| Status::parse(&s));
+        *slot = match value {
+            Value::Str(s) if let Some(exact) = Status::exact(s) => Some(exact),
+            _ => non_empty(value).map(|s| Status::parse(&s)),
+        };
     }
 }
 

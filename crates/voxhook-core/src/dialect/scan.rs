@@ -129,6 +129,7 @@ impl<'a> Scan<'a> {
     }
 
     /// A string without escapes or control characters, after whitespace.
+    #[inline(always)]
     fn string(&mut self) -> Option<&'a str> {
         if self.peek()? != b'"' {
             return None;
@@ -144,6 +145,7 @@ impl<'a> Scan<'a> {
     }
 
     /// Any valid string (escapes included) whose value is not needed.
+    #[inline(always)]
     fn skip_string(&mut self) -> Option<()> {
         if self.peek()? != b'"' {
             return None;

@@ -59,19 +59,8 @@ pub enum Status {
 impl Status {
     /// Normalizes a status as sent by a provider (case-insensitive).
     pub fn parse(s: &str) -> Status {
-        // The usual spelling first: one match, no trimming or case folding.
-        match s {
-            "queued" => return Status::Queued,
-            "initiated" => return Status::Initiated,
-            "ringing" => return Status::Ringing,
-            "in-progress" => return Status::InProgress,
-            "answered" => return Status::Answered,
-            "completed" => return Status::Completed,
-            "busy" => return Status::Busy,
-            "no-answer" => return Status::NoAnswer,
-            "canceled" => return Status::Canceled,
-            "failed" => return Status::Failed,
-            _ => {}
+        if let Some(status) = Status::exact(s) {
+            return status;
         }
         let s = s.trim();
         let known = |name: &str| s.eq_ignore_ascii_case(name);
@@ -96,6 +85,24 @@ impl Status {
             _ if known("unknown") => Status::Unknown,
             _ => Status::Other(s.to_ascii_lowercase()),
         }
+    }
+
+    /// The usual call statuses in their normalized spelling: one match, no
+    /// trimming or case folding ([`Status::parse`] does the rest).
+    pub(crate) fn exact(s: &str) -> Option<Status> {
+        Some(match s {
+            "queued" => Status::Queued,
+            "initiated" => Status::Initiated,
+            "ringing" => Status::Ringing,
+            "in-progress" => Status::InProgress,
+            "answered" => Status::Answered,
+            "completed" => Status::Completed,
+            "busy" => Status::Busy,
+            "no-answer" => Status::NoAnswer,
+            "canceled" => Status::Canceled,
+            "failed" => Status::Failed,
+            _ => return None,
+        })
     }
 
     /// The normalized lower-case spelling.
@@ -263,6 +270,7 @@ mod tests {
             let want = Status::parse(&format!(" {} ", name.to_ascii_uppercase()));
             assert_ne!(want, Status::Other(name.into()), "{name} is known");
             assert_eq!(Status::parse(name), want, "{name}");
+            assert_eq!(Status::exact(name), Some(want.clone()), "{name}");
             assert_eq!(want.as_str(), name, "{name}");
         }
     }
