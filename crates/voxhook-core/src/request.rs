@@ -65,7 +65,7 @@ impl HeaderSource for http::HeaderMap {
     fn first(&self, name: &str) -> Option<&[u8]> {
         // Read for every delivery: a standard name is found by its hash,
         // without comparing every header's name to it.
-        if name.eq_ignore_ascii_case("content-type") {
+        if name == "content-type" || name.eq_ignore_ascii_case("content-type") {
             return self.get(http::header::CONTENT_TYPE).map(|v| v.as_bytes());
         }
         let mut out = [None];

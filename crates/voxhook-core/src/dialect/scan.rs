@@ -37,7 +37,10 @@ struct Scan<'a> {
 
 impl<'a> Scan<'a> {
     fn ws(&mut self) {
-        while let Some(b' ' | b'\n' | b'\r' | b'\t') = self.b.get(self.i) {
+        // Compact JSON has none: one compare decides the usual case.
+        while let Some(&c @ ..=b' ') = self.b.get(self.i)
+            && matches!(c, b' ' | b'\n' | b'\r' | b'\t')
+        {
             self.i += 1;
         }
     }

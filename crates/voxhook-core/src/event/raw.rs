@@ -190,12 +190,8 @@ pub(crate) fn minify_str(input: &str) -> String {
 
 /// [`minify_str`] appending to `out`.
 pub(crate) fn minify_into(input: &str, out: &mut String) {
-    // Most objects hold no whitespace at all; this check has no early exit,
-    // so it runs a word or more at a time.
-    let any_whitespace = input.bytes().fold(false, |any, b| {
-        any | matches!(b, b' ' | b'\n' | b'\r' | b'\t')
-    });
-    if !any_whitespace {
+    // Most objects hold no whitespace at all.
+    if !has_whitespace(input.as_bytes()) {
         out.push_str(input);
         return;
     }
@@ -203,6 +199,20 @@ pub(crate) fn minify_into(input: &str, out: &mut String) {
     significant_runs(input.as_bytes(), |from, to| {
         out.push_str(input.get(from..to).unwrap_or_default());
     });
+}
+
+/// Whether the JSON text `input` holds whitespace, checked a word at a
+/// time: in valid JSON every byte up to `b' '` is whitespace (control
+/// characters only appear escaped).
+fn has_whitespace(input: &[u8]) -> bool {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+    let (words, tail) = input.as_chunks::<8>();
+    let low = words.iter().fold(0, |any, word| {
+        let w = u64::from_le_bytes(*word);
+        any | (w.wrapping_sub(ONES * 0x21) & !w & HIGH)
+    });
+    low != 0 || tail.iter().any(|&b| b <= b' ')
 }
 
 /// Calls `keep(from, to)` for each run of `input` between insignificant
@@ -336,6 +346,22 @@ mod tests {
             );
             assert_eq!(minify_str(input), want, "{name}: str");
         }
+    }
+
+    #[test]
+    fn whitespace_is_found_at_each_offset() {
+        for len in 0..20 {
+            let plain = "a".repeat(len);
+            assert!(!has_whitespace(plain.as_bytes()), "none in {len}");
+            for at in 0..len {
+                for ws in [b' ', b'\n', b'\r', b'\t'] {
+                    let mut text = vec![b'!'; len];
+                    text[at] = ws;
+                    assert!(has_whitespace(&text), "{ws:#x} at {at} of {len}");
+                }
+            }
+        }
+        assert!(!has_whitespace("{\"é\":\"~\u{7f}\"}".as_bytes()), "bytes above a space");
     }
 
     #[test]

@@ -134,14 +134,14 @@ fn parse_utc_seconds(b: &[u8]) -> Option<Timestamp> {
     else {
         return None;
     };
-    let digit = |c: u8| c.is_ascii_digit().then(|| i64::from(c - b'0'));
-    let two = |a: u8, b: u8| Some(digit(a)? * 10 + digit(b)?);
-    let (year, month, day) = (
-        two(y0, y1)? * 100 + two(y2, y3)?,
-        two(m0, m1)?,
-        two(d0, d1)?,
-    );
-    let (hour, minute, second) = (two(h0, h1)?, two(i0, i1)?, two(s0, s1)?);
+    // Every digit checked at once, then read without further checks.
+    let digits = [y0, y1, y2, y3, m0, m1, d0, d1, h0, h1, i0, i1, s0, s1];
+    if !digits.iter().all(u8::is_ascii_digit) {
+        return None;
+    }
+    let two = |a: u8, b: u8| i64::from(a - b'0') * 10 + i64::from(b - b'0');
+    let (year, month, day) = (two(y0, y1) * 100 + two(y2, y3), two(m0, m1), two(d0, d1));
+    let (hour, minute, second) = (two(h0, h1), two(i0, i1), two(s0, s1));
     if !valid_fields(year, month, day, hour, minute, second) {
         return None;
     }
