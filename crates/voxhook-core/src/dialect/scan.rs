@@ -144,7 +144,8 @@ impl<'a> Scan<'a> {
         }
         self.i = end + 1;
         // Both ends sit next to an ASCII quote, so they are char boundaries.
-        self.text.get(start..end)
+        // (Cut in two steps: each is one boundary check, and inlined.)
+        self.text.get(..end)?.get(start..)
     }
 
     /// Any valid string (escapes included) whose value is not needed.
@@ -273,6 +274,7 @@ impl<'a> Scan<'a> {
 /// The index of the quote closing a string whose content starts at `i`;
 /// `None` at a control character, the end of the input, or an escape when
 /// `escapes` is false.
+#[inline]
 fn string_end(b: &[u8], mut i: usize, escapes: bool) -> Option<usize> {
     loop {
         i += first_special(b.get(i..)?);
