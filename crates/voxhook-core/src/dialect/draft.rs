@@ -113,7 +113,18 @@ impl Draft {
 
     /// Sets a field from a string value, as a form decoder does.
     pub fn set_str(&mut self, field: Field, value: &str) {
-        self.set(field, Value::Str(Cow::Borrowed(value)));
+        if matches!(field, Field::Ignore | Field::Flatten) {
+            return;
+        }
+        self.seen |= field.bit();
+        match self.text_slot(field) {
+            Some((slot, text, keep_empty)) => {
+                if slot.is_none() && (keep_empty || !value.is_empty()) {
+                    *slot = Span::push(text, value);
+                }
+            }
+            None => set_other(&mut self.data, field, &Value::Str(Cow::Borrowed(value))),
+        }
     }
 
     /// Sets a field from a wire value. The first value of a field wins; an
@@ -128,8 +139,24 @@ impl Draft {
         if matches!(value, Value::Null) {
             return;
         }
+        match self.text_slot(field) {
+            Some((slot, text, keep_empty)) => {
+                if slot.is_none()
+                    && let Some(s) = as_text(&value)
+                    && (keep_empty || !s.is_empty())
+                {
+                    *slot = Span::push(text, &s);
+                }
+            }
+            None => set_other(&mut self.data, field, &value),
+        }
+    }
+
+    /// The slot of a text field, the text buffer, and whether an empty value
+    /// counts; `None` for a field that is not text.
+    #[inline]
+    fn text_slot(&mut self, field: Field) -> Option<(&mut Option<Span>, &mut String, bool)> {
         let d = &mut *self.data;
-        // A text field: (its slot, whether an empty value counts).
         let (slot, keep_empty) = match field {
             Field::Event => (&mut self.event, false),
             Field::Id => (&mut self.id, false),
@@ -170,16 +197,9 @@ impl Draft {
             Field::ErrorCode => (&mut d.error_code, false),
             Field::ErrorDescription => (&mut d.error_description, false),
             Field::DeliveryId => (&mut d.delivery_id, false),
-            _ => return set_other(d, field, &value),
+            _ => return None,
         };
-        if slot.is_some() {
-            return;
-        }
-        if let Some(s) = as_text(&value)
-            && (keep_empty || !s.is_empty())
-        {
-            *slot = Span::push(&mut d.text, &s);
-        }
+        Some((slot, &mut d.text, keep_empty))
     }
 }
 
@@ -357,5 +377,35 @@ fn number(slot: &mut Option<u64>, value: &Value<'_>) {
             Value::Str(s) => s.trim().parse().ok(),
             _ => None,
         };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::event::RawEncoding;
+    use bytes::Bytes;
+
+    #[test]
+    fn set_str_agrees_with_set_of_a_string() {
+        let cases: &[(&str, Field, &[&str])] = &[
+            ("text, first wins", Field::CallId, &["c-1", "c-2"]),
+            ("text, empty is absent", Field::To, &["", "+1555"]),
+            ("digits keep empty", Field::Digits, &["", "12"]),
+            ("status", Field::Status, &[" Answered ", "busy"]),
+            ("duration", Field::Duration, &["x", "12"]),
+            ("timestamp", Field::Timestamp, &["2025-02-02T14:30:00Z"]),
+            ("event name", Field::Event, &["call.ended"]),
+            ("ignored", Field::Ignore, &["x"]),
+        ];
+        let fresh = || Draft::new(Provider::VoxPria, Raw::new(RawEncoding::Json, Bytes::new()));
+        for (name, field, values) in cases {
+            let (mut by_str, mut by_value) = (fresh(), fresh());
+            for v in *values {
+                by_str.set_str(*field, v);
+                by_value.set(*field, Value::Str(Cow::Owned((*v).to_owned())));
+            }
+            assert_eq!(format!("{by_str:?}"), format!("{by_value:?}"), "{name}");
+        }
     }
 }

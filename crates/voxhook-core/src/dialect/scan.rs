@@ -80,6 +80,8 @@ impl<'a> Scan<'a> {
                     let value = self.json_value(f)?;
                     draft.set(f, value);
                 }
+                // A string, the usual value, goes in without a `Value`.
+                f if self.peek()? == b'"' => draft.set_str(f, self.string()?),
                 f => {
                     let value = self.scalar()?;
                     draft.set(f, value);

@@ -361,7 +361,10 @@ mod tests {
                 }
             }
         }
-        assert!(!has_whitespace("{\"é\":\"~\u{7f}\"}".as_bytes()), "bytes above a space");
+        assert!(
+            !has_whitespace("{\"é\":\"~\u{7f}\"}".as_bytes()),
+            "bytes above a space"
+        );
     }
 
     #[test]
