@@ -10,7 +10,7 @@ use bytes::Bytes;
 use futures_util::{Stream, StreamExt, stream};
 use tokio::time::Instant;
 use voxhook_core::body::{Collector, TooLarge};
-use voxhook_core::deadline::within;
+use voxhook_core::deadline::within_grace;
 
 /// Why the body could not be read.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,7 +80,9 @@ pub(crate) async fn read(
         }
         Ok(body.finish())
     };
-    within(deadline, collect)
+    // The dispatcher feeds the body just after the service's first poll:
+    // one more poll, rather than a timer armed and cancelled per request.
+    within_grace(deadline, collect)
         .await
         .unwrap_or(Err(BodyError::Deadline))
 }

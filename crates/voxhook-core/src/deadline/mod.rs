@@ -22,7 +22,7 @@ mod within;
 
 pub use tracker::{Tracker, TrackerSlot};
 pub(crate) use unwind::CatchUnwind;
-pub use within::{Elapsed, Within, within};
+pub use within::{Elapsed, Within, within, within_grace};
 
 use bytes::Bytes;
 

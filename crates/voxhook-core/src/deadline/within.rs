@@ -34,7 +34,41 @@ pub fn within<F: Future>(deadline: Instant, future: F) -> Within<F> {
     Within {
         future,
         deadline,
+        grace: false,
         timer: None,
+    }
+}
+
+/// Like [`within`], for a future whose input usually arrives just after its
+/// first poll: when that poll returns `Pending`, the task wakes itself and
+/// the future is polled once more before the timer is created.
+///
+/// actix-web calls a service as soon as a request head is parsed and feeds
+/// the body to the payload stream right after that first poll, so a body
+/// read raced with [`within`] armed (and then cancelled) a timer on every
+/// request. The deadline still holds: a future that is still pending on its
+/// second poll gets its timer then.
+///
+/// ```
+/// use std::time::Duration;
+/// use tokio::time::Instant;
+/// use voxhook_core::deadline::within_grace;
+///
+/// # #[tokio::main(flavor = "current_thread", start_paused = true)] async fn main() {
+/// let soon = Instant::now() + Duration::from_secs(1);
+/// let mut polls = 0;
+/// let second_poll = std::future::poll_fn(|_| {
+///     polls += 1;
+///     if polls == 2 { std::task::Poll::Ready(7) } else { std::task::Poll::Pending }
+/// });
+/// assert_eq!(within_grace(soon, second_poll).await, Ok(7));
+/// assert!(within_grace(soon, std::future::pending::<()>()).await.is_err());
+/// # }
+/// ```
+pub fn within_grace<F: Future>(deadline: Instant, future: F) -> Within<F> {
+    Within {
+        grace: true,
+        ..within(deadline, future)
     }
 }
 
@@ -45,6 +79,8 @@ pin_project! {
         #[pin]
         future: F,
         deadline: Instant,
+        // One more poll allowed before the timer is created (`within_grace`).
+        grace: bool,
         // Boxed: created only when needed, and it keeps `Within` small.
         timer: Option<Pin<Box<Sleep>>>,
     }
@@ -57,6 +93,10 @@ impl<F: Future> Future for Within<F> {
         let this = self.project();
         if let Poll::Ready(output) = this.future.poll(cx) {
             return Poll::Ready(Ok(output));
+        }
+        if std::mem::take(this.grace) {
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
         }
         let deadline = *this.deadline;
         let timer = this
@@ -128,6 +168,51 @@ mod tests {
         let mut waiting = Box::pin(within(at, std::future::pending::<()>()));
         assert!(poll_once(waiting.as_mut()).await.is_pending());
         assert!(waiting.timer.is_some());
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn grace_polls_once_more_before_starting_a_timer() {
+        let at = Instant::now() + Duration::from_secs(1);
+        let mut polls = 0;
+        let second_poll = std::future::poll_fn(move |_| {
+            polls += 1;
+            if polls == 2 {
+                Poll::Ready(2)
+            } else {
+                Poll::Pending
+            }
+        });
+        let mut graced = Box::pin(within_grace(at, second_poll));
+        assert!(poll_once(graced.as_mut()).await.is_pending());
+        assert!(graced.timer.is_none(), "no timer on the first Pending");
+        assert_eq!(poll_once(graced.as_mut()).await, Poll::Ready(Ok(2)));
+        assert!(graced.timer.is_none());
+
+        // Still pending on the second poll: the timer starts, the deadline holds.
+        let mut waiting = Box::pin(within_grace(at, std::future::pending::<()>()));
+        assert!(poll_once(waiting.as_mut()).await.is_pending());
+        assert!(waiting.timer.is_none());
+        assert!(poll_once(waiting.as_mut()).await.is_pending());
+        assert!(waiting.timer.is_some());
+        assert_eq!(waiting.await, Err(Elapsed(())));
+        assert_eq!(Instant::now(), at);
+    }
+
+    #[tokio::test]
+    async fn grace_wakes_the_task_so_the_second_poll_happens() {
+        // Without the self-wake this would hang: nothing else wakes the task.
+        let mut polls = 0;
+        let silent_once = std::future::poll_fn(move |_| {
+            polls += 1;
+            if polls == 2 {
+                Poll::Ready(())
+            } else {
+                Poll::Pending
+            }
+        });
+        let at = Instant::now() + Duration::from_secs(3600);
+        let done = tokio::time::timeout(Duration::from_secs(5), within_grace(at, silent_once));
+        assert_eq!(done.await, Ok(Ok(())));
     }
 
     async fn poll_once<F: Future>(mut f: Pin<&mut F>) -> Poll<F::Output> {
