@@ -18,27 +18,29 @@ const MAX_DEPTH: u32 = 32;
 /// Decodes the JSON object `text` into `draft`; `None` leaves it (possibly
 /// half-filled) to be discarded.
 pub(super) fn decode(text: &str, field: FieldFn, draft: &mut Draft) -> Option<()> {
-    let mut s = Scan {
-        text,
-        b: text.as_bytes(),
-        i: 0,
-    };
+    let mut s = Scan { text, i: 0 };
     s.eat(b'{')?;
     s.object(draft, field, "")?;
     s.ws();
-    (s.i == s.b.len()).then_some(())
+    (s.i == s.b().len()).then_some(())
 }
 
 struct Scan<'a> {
     text: &'a str,
-    b: &'a [u8],
     i: usize,
 }
 
 impl<'a> Scan<'a> {
+    /// The text as bytes. (Not a field of its own: a second pointer and
+    /// length to keep in registers made `object`'s loop spill.)
+    #[inline(always)]
+    fn b(&self) -> &'a [u8] {
+        self.text.as_bytes()
+    }
+
     fn ws(&mut self) {
         // Compact JSON has none: one compare decides the usual case.
-        while let Some(&c @ ..=b' ') = self.b.get(self.i)
+        while let Some(&c @ ..=b' ') = self.b().get(self.i)
             && matches!(c, b' ' | b'\n' | b'\r' | b'\t')
         {
             self.i += 1;
@@ -48,7 +50,7 @@ impl<'a> Scan<'a> {
     /// The next byte after whitespace.
     fn peek(&mut self) -> Option<u8> {
         self.ws();
-        self.b.get(self.i).copied()
+        self.b().get(self.i).copied()
     }
 
     fn eat(&mut self, c: u8) -> Option<()> {
@@ -140,8 +142,8 @@ impl<'a> Scan<'a> {
             return None;
         }
         let start = self.i + 1;
-        let end = start + first_special(self.b.get(start..)?);
-        if self.b.get(end) != Some(&b'"') {
+        let end = start + first_special(self.b().get(start..)?);
+        if self.b().get(end) != Some(&b'"') {
             return None;
         }
         self.i = end + 1;
@@ -156,7 +158,7 @@ impl<'a> Scan<'a> {
         if self.peek()? != b'"' {
             return None;
         }
-        self.i = string_end(self.b, self.i + 1, true)? + 1;
+        self.i = string_end(self.b(), self.i + 1, true)? + 1;
         Some(())
     }
 
@@ -164,18 +166,18 @@ impl<'a> Scan<'a> {
     fn integer(&mut self) -> Option<u64> {
         let start = self.i;
         let mut n: u64 = 0;
-        while let Some(&d @ b'0'..=b'9') = self.b.get(self.i) {
+        while let Some(&d @ b'0'..=b'9') = self.b().get(self.i) {
             n = n.checked_mul(10)?.checked_add(u64::from(d - b'0'))?;
             self.i += 1;
         }
-        let leading_zero = self.i - start > 1 && self.b.get(start) == Some(&b'0');
-        let more = matches!(self.b.get(self.i), Some(b'.' | b'e' | b'E'));
+        let leading_zero = self.i - start > 1 && self.b().get(start) == Some(&b'0');
+        let more = matches!(self.b().get(self.i), Some(b'.' | b'e' | b'E'));
         (!leading_zero && !more).then_some(n)
     }
 
     fn literal(&mut self, word: &[u8]) -> Option<()> {
         let end = self.i + word.len();
-        (self.b.get(self.i..end)? == word).then(|| self.i = end)
+        (self.b().get(self.i..end)? == word).then(|| self.i = end)
     }
 
     /// Steps over any valid JSON value at nesting `depth`.
@@ -237,31 +239,31 @@ impl<'a> Scan<'a> {
     /// Steps over a number of the JSON grammar:
     /// `-? (0 | [1-9][0-9]*) (. [0-9]+)? ([eE] [+-]? [0-9]+)?`.
     fn number(&mut self) -> Option<()> {
-        if self.b.get(self.i) == Some(&b'-') {
+        if self.b().get(self.i) == Some(&b'-') {
             self.i += 1;
         }
-        match self.b.get(self.i)? {
+        match self.b().get(self.i)? {
             b'0' => self.i += 1,
             b'1'..=b'9' => self.digits(),
             _ => return None,
         }
-        if self.b.get(self.i) == Some(&b'.') {
+        if self.b().get(self.i) == Some(&b'.') {
             self.i += 1;
             self.some_digits()?;
         }
-        if let Some(b'e' | b'E') = self.b.get(self.i) {
+        if let Some(b'e' | b'E') = self.b().get(self.i) {
             self.i += 1;
-            if let Some(b'+' | b'-') = self.b.get(self.i) {
+            if let Some(b'+' | b'-') = self.b().get(self.i) {
                 self.i += 1;
             }
             self.some_digits()?;
         }
         // `01` is not a number; neither is `1x` (caught by the caller).
-        (!matches!(self.b.get(self.i), Some(b'0'..=b'9'))).then_some(())
+        (!matches!(self.b().get(self.i), Some(b'0'..=b'9'))).then_some(())
     }
 
     fn digits(&mut self) {
-        while let Some(b'0'..=b'9') = self.b.get(self.i) {
+        while let Some(b'0'..=b'9') = self.b().get(self.i) {
             self.i += 1;
         }
     }
@@ -297,11 +299,12 @@ pub(super) fn first_special(rest: &[u8]) -> usize {
     let mut tail = rest;
     while let Some((chunk, next)) = tail.split_first_chunk::<8>() {
         let w = u64::from_le_bytes(*chunk);
-        // Bit 7 of a byte is set for each byte that is `"`, `\\` or below
-        // 0x20 (and possibly above the first such byte, which is not read).
-        let found = ((w ^ (ONES * u64::from(b'"'))).wrapping_sub(ONES)
-            | (w ^ (ONES * u64::from(b'\\'))).wrapping_sub(ONES)
-            | w.wrapping_sub(ONES * 0x20))
+        // `^ 0x02` maps the control characters onto themselves and `"` onto
+        // 0x20, so one "below 0x21" test finds both; a second finds `\`.
+        // Bit 7 of a byte is set for each byte found (and possibly above the
+        // first one, which is not read); `& !w` drops bytes from 0x80 up.
+        let found = ((w ^ (ONES * 0x02)).wrapping_sub(ONES * 0x21)
+            | (w ^ (ONES * u64::from(b'\\'))).wrapping_sub(ONES))
             & !w
             & HIGH;
         if found != 0 {
@@ -419,18 +422,23 @@ mod tests {
 
     #[test]
     fn first_special_finds_each_kind_at_each_offset() {
+        // Neighbours of the special bytes, and their images with bit 7 set.
+        let plain: &[u8] = &[0x20, 0x21, 0x23, 0x5b, 0x5d, 0x7f, 0xa2, 0xdc, 0xe9, 0x80, 0xff];
         for len in 0..20 {
-            for special in [b'"', b'\\', 0x00, 0x1f] {
+            for special in [b'"', b'\\', 0x00, 0x02, 0x1f] {
                 for at in 0..len {
-                    let mut rest = vec![b'a'; len];
-                    // Bytes just outside the special ranges must not count.
-                    rest.iter_mut().step_by(3).for_each(|b| *b = 0x20);
-                    rest.iter_mut().skip(1).step_by(3).for_each(|b| *b = 0xe9);
+                    let mut rest: Vec<u8> = plain.iter().copied().cycle().take(len).collect();
                     rest[at] = special;
                     assert_eq!(first_special(&rest), at, "len {len}, {special:#x} at {at}");
+                    // A second special byte after the first does not move it.
+                    if at + 1 < len {
+                        rest[at + 1] = b'"';
+                        assert_eq!(first_special(&rest), at, "len {len}, {special:#x} at {at}, twice");
+                    }
                 }
-                let plain = vec![0x7f; len];
-                assert_eq!(first_special(&plain), len, "none in {len}");
+            }
+            for &c in plain {
+                assert_eq!(first_special(&vec![c; len]), len, "none in {len} of {c:#x}");
             }
         }
     }
