@@ -152,6 +152,21 @@ impl Draft {
         }
     }
 
+    /// [`Draft::set`] of `Value::Json(text)`, for JSON text known to hold no
+    /// whitespace outside strings: kept as it is, without minifying it again.
+    pub(crate) fn set_compact_json(&mut self, field: Field, text: &str) {
+        match json_slot(&mut self.data, field) {
+            // A JSON string is unquoted first (`set_other`).
+            Some((slot, buf)) if !text.starts_with('"') => {
+                self.seen |= field.bit();
+                if slot.is_none() {
+                    *slot = Span::push(buf, text);
+                }
+            }
+            _ => self.set(field, Value::Json(text)),
+        }
+    }
+
     /// The slot of a text field, the text buffer, and whether an empty value
     /// counts; `None` for a field that is not text.
     #[inline]
@@ -246,10 +261,8 @@ fn set_other(d: &mut EventData, field: Field, value: &Value<'_>) {
             };
         }
         Field::Vars | Field::Stats => {
-            let slot = if field == Field::Vars {
-                &mut d.vars
-            } else {
-                &mut d.stats
+            let Some((slot, buf)) = json_slot(d, field) else {
+                return;
             };
             if slot.is_none() {
                 let json = match value {
@@ -265,7 +278,7 @@ fn set_other(d: &mut EventData, field: Field, value: &Value<'_>) {
                     _ => None,
                 };
                 if let Some(json) = json {
-                    *slot = push_minified_json(&mut d.text, &json);
+                    *slot = push_minified_json(buf, &json);
                 }
             }
         }
@@ -354,6 +367,16 @@ fn json_string_without_escapes(text: &str) -> Option<&str> {
     let inner = text.strip_prefix('"')?.strip_suffix('"')?;
     let plain = super::scan::first_special(inner.as_bytes()) == inner.len();
     plain.then_some(inner)
+}
+
+/// The slot of a field kept as minified JSON text, and the text buffer.
+fn json_slot(d: &mut EventData, field: Field) -> Option<(&mut Option<Span>, &mut String)> {
+    let slot = match field {
+        Field::Vars => &mut d.vars,
+        Field::Stats => &mut d.stats,
+        _ => return None,
+    };
+    Some((slot, &mut d.text))
 }
 
 fn non_empty<'v>(value: &'v Value<'_>) -> Option<Cow<'v, str>> {

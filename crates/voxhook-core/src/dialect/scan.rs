@@ -18,7 +18,11 @@ const MAX_DEPTH: u32 = 32;
 /// Decodes the JSON object `text` into `draft`; `None` leaves it (possibly
 /// half-filled) to be discarded.
 pub(super) fn decode(text: &str, field: FieldFn, draft: &mut Draft) -> Option<()> {
-    let mut s = Scan { text, i: 0 };
+    let mut s = Scan {
+        text,
+        i: 0,
+        spaced: false,
+    };
     s.eat(b'{')?;
     s.object(draft, field, "")?;
     s.ws();
@@ -28,6 +32,8 @@ pub(super) fn decode(text: &str, field: FieldFn, draft: &mut Draft) -> Option<()
 struct Scan<'a> {
     text: &'a str,
     i: usize,
+    /// Whether whitespace was stepped over (reset by `json_value`).
+    spaced: bool,
 }
 
 impl<'a> Scan<'a> {
@@ -44,6 +50,7 @@ impl<'a> Scan<'a> {
             && matches!(c, b' ' | b'\n' | b'\r' | b'\t')
         {
             self.i += 1;
+            self.spaced = true;
         }
     }
 
@@ -78,10 +85,10 @@ impl<'a> Scan<'a> {
                     }
                 }
                 Field::Flatten => self.skip(1)?,
-                f if f.takes_json() => {
-                    let value = self.json_value(f)?;
-                    draft.set(f, value);
-                }
+                f if f.takes_json() => match self.json_value(f)? {
+                    (Value::Json(text), true) => draft.set_compact_json(f, text),
+                    (value, _) => draft.set(f, value),
+                },
                 // A string, the usual value, goes in without a `Value`.
                 f if self.peek()? == b'"' => draft.set_str(f, self.string()?),
                 f => {
@@ -100,24 +107,30 @@ impl<'a> Scan<'a> {
         }
     }
 
-    /// The value of a field kept as JSON, as its text. A transcript that is
-    /// a plain string is handed over as the string itself: the draft would
-    /// read the same text out of the quoted JSON, scanning it again.
-    fn json_value(&mut self, f: Field) -> Option<Value<'a>> {
+    /// The value of a field kept as JSON, as its text, and whether that
+    /// text holds no whitespace outside strings (so it is already minified).
+    /// A transcript that is a plain string is handed over as the string
+    /// itself: the draft would read the same text out of the quoted JSON,
+    /// scanning it again.
+    fn json_value(&mut self, f: Field) -> Option<(Value<'a>, bool)> {
         self.ws();
         let start = self.i;
+        self.spaced = false;
         match self.string() {
-            Some(s) if f == Field::Transcript => return Some(Value::Str(Cow::Borrowed(s))),
+            Some(s) if f == Field::Transcript => {
+                return Some((Value::Str(Cow::Borrowed(s)), true));
+            }
             Some(_) => {}
             None => {
                 self.i = start;
                 self.skip(1)?;
             }
         }
-        Some(match self.text.get(start..self.i)? {
+        let value = match self.text.get(start..self.i)? {
             "null" => Value::Null,
             text => Value::Json(text),
-        })
+        };
+        Some((value, !self.spaced))
     }
 
     /// A scalar read as `json::Scalar` reads it; arrays and numbers other
@@ -293,26 +306,49 @@ fn string_end(b: &[u8], mut i: usize, escapes: bool) -> Option<usize> {
 /// The index of the first quote, backslash or control character in `rest`
 /// (its length when there is none).
 pub(super) fn first_special(rest: &[u8]) -> usize {
-    const ONES: u64 = u64::from_le_bytes([1; 8]);
-    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
-    let special = |c: u8| c == b'"' || c == b'\\' || c < 0x20;
     let mut tail = rest;
-    while let Some((chunk, next)) = tail.split_first_chunk::<8>() {
-        let w = u64::from_le_bytes(*chunk);
-        // `^ 0x02` maps the control characters onto themselves and `"` onto
-        // 0x20, so one "below 0x21" test finds both; a second finds `\`.
-        // Bit 7 of a byte is set for each byte found (and possibly above the
-        // first one, which is not read); `& !w` drops bytes from 0x80 up.
-        let found = ((w ^ (ONES * 0x02)).wrapping_sub(ONES * 0x21)
-            | (w ^ (ONES * u64::from(b'\\'))).wrapping_sub(ONES))
-            & !w
-            & HIGH;
+    // Two words a round: most strings end within the first 16 bytes.
+    while let Some((pair, next)) = tail.split_first_chunk::<16>() {
+        let (lo, hi) = pair.split_at(8);
+        let (lo, hi) = (special_bits(lo), special_bits(hi));
+        if lo | hi != 0 {
+            let at = if lo != 0 {
+                lo.trailing_zeros()
+            } else {
+                64 + hi.trailing_zeros()
+            };
+            return rest.len() - tail.len() + at as usize / 8;
+        }
+        tail = next;
+    }
+    while let Some((word, next)) = tail.split_first_chunk::<8>() {
+        let found = special_bits(word);
         if found != 0 {
             return rest.len() - tail.len() + found.trailing_zeros() as usize / 8;
         }
         tail = next;
     }
+    let special = |c: u8| c == b'"' || c == b'\\' || c < 0x20;
     rest.len() - tail.len() + tail.iter().position(|&c| special(c)).unwrap_or(tail.len())
+}
+
+/// Bit 7 of each byte of the 8-byte `word` that is `"`, `\` or a control
+/// character (and possibly of bytes above the first such byte: read only
+/// the lowest bit set); 0 when there is none.
+#[inline(always)]
+fn special_bits(word: &[u8]) -> u64 {
+    const ONES: u64 = u64::from_le_bytes([1; 8]);
+    const HIGH: u64 = u64::from_le_bytes([0x80; 8]);
+    let mut bytes = [0; 8];
+    bytes.copy_from_slice(word);
+    let w = u64::from_le_bytes(bytes);
+    // `^ 0x02` maps the control characters onto themselves and `"` onto
+    // 0x20, so one "below 0x21" test finds both; a second finds `\`.
+    // `& !w` drops the bytes from 0x80 up.
+    ((w ^ (ONES * 0x02)).wrapping_sub(ONES * 0x21)
+        | (w ^ (ONES * u64::from(b'\\'))).wrapping_sub(ONES))
+        & !w
+        & HIGH
 }
 
 /// The length of an escape after its backslash. A `\u` escape of a
@@ -365,6 +401,34 @@ mod tests {
                 true,
             ),
             ("plain transcript", r#"{"data":{"transcript":"ok"}}"#, true),
+            (
+                "spaced variables (minified by the draft)",
+                "{\"data\":{\"variables\":{ \"a\" : \"x y\" ,\n \"b\":[1, {\"c\":\"}\"}] }}}",
+                true,
+            ),
+            (
+                "compact variables with spaces, braces and escaped quotes in strings",
+                r#"{"data":{"variables":{"a":"x { y","b":"{\"c\":\"}\"}","d":"]["},"stats":[1,"a b"]}}"#,
+                true,
+            ),
+            (
+                "variables as a string",
+                r#"{"data":{"variables":"{\"a\":1}"}}"#,
+                true,
+            ),
+            (
+                "variables as a number",
+                r#"{"data":{"variables":5,"stats":true}}"#,
+                true,
+            ),
+            ("variables null", r#"{"data":{"variables":null}}"#, true),
+            (
+                "non-ASCII inside strings",
+                r#"{"event":"é","data":{"call_id":"ü日本","variables":{"n":"日本 語"}}}"#,
+                true,
+            ),
+            ("non-ASCII outside strings", r#"{"event":"a"é}"#, false),
+            ("non-ASCII in a skipped value", r#"{"zz":é}"#, false),
             ("empty transcript", r#"{"data":{"transcript":""}}"#, true),
             (
                 "transcript array",
@@ -423,8 +487,11 @@ mod tests {
     #[test]
     fn first_special_finds_each_kind_at_each_offset() {
         // Neighbours of the special bytes, and their images with bit 7 set.
-        let plain: &[u8] = &[0x20, 0x21, 0x23, 0x5b, 0x5d, 0x7f, 0xa2, 0xdc, 0xe9, 0x80, 0xff];
-        for len in 0..20 {
+        let plain: &[u8] = &[
+            0x20, 0x21, 0x23, 0x5b, 0x5d, 0x7f, 0xa2, 0xdc, 0xe9, 0x80, 0xff,
+        ];
+        // Up to 40 bytes: two 16-byte rounds, a word and a byte tail.
+        for len in 0..40 {
             for special in [b'"', b'\\', 0x00, 0x02, 0x1f] {
                 for at in 0..len {
                     let mut rest: Vec<u8> = plain.iter().copied().cycle().take(len).collect();
@@ -433,7 +500,11 @@ mod tests {
                     // A second special byte after the first does not move it.
                     if at + 1 < len {
                         rest[at + 1] = b'"';
-                        assert_eq!(first_special(&rest), at, "len {len}, {special:#x} at {at}, twice");
+                        assert_eq!(
+                            first_special(&rest),
+                            at,
+                            "len {len}, {special:#x} at {at}, twice"
+                        );
                     }
                 }
             }
