@@ -50,8 +50,21 @@ const TEXT_RESERVE: usize = 2048;
 
 impl Draft {
     pub(crate) fn new(provider: Provider, raw: Raw) -> Draft {
+        Draft::with_text(provider, raw, String::new())
+    }
+
+    /// A draft whose text buffer holds the strings of a `len`-byte payload
+    /// (they are never longer than the payload, unescaped or percent-decoded).
+    pub(crate) fn for_payload(provider: Provider, raw: Raw, len: usize) -> Draft {
+        Draft::with_text(provider, raw, String::with_capacity(len.min(TEXT_RESERVE)))
+    }
+
+    #[inline]
+    fn with_text(provider: Provider, raw: Raw, text: String) -> Draft {
         Draft {
-            data: Box::new(EventData::new(provider, raw)),
+            // Written into the allocation: `Box::new` builds the ~760 bytes
+            // on the stack and copies them.
+            data: Box::write(Box::new_uninit(), EventData::new(provider, raw, text)),
             event: None,
             id: None,
             seen: 0,

@@ -178,8 +178,8 @@ impl Dialect {
     pub fn decode_bytes(&self, encoding: RawEncoding, bytes: Bytes) -> Result<Event, DecodeError> {
         // The raw view is attached after decoding: cloning a freshly copied
         // `Bytes` would allocate its shared header on every event.
-        let mut draft = Draft::new(self.provider, Raw::new(encoding, Bytes::new()));
-        draft.reserve_text(bytes.len());
+        let mut draft =
+            Draft::for_payload(self.provider, Raw::new(encoding, Bytes::new()), bytes.len());
         match encoding {
             RawEncoding::Json => json::decode(&bytes, self.field, &mut draft)?,
             _ => form::decode(&bytes, self.field, &mut draft)?,

@@ -84,12 +84,14 @@ macro_rules! str_getters {
 }
 
 impl EventData {
-    /// Empty data for `provider`, to be filled by a dialect.
-    pub(crate) fn new(provider: Provider, raw: Raw) -> EventData {
+    /// Empty data for `provider`, to be filled by a dialect; `text` is the
+    /// (empty) buffer its text fields will go in.
+    #[inline]
+    pub(crate) fn new(provider: Provider, raw: Raw, text: String) -> EventData {
         EventData {
             provider,
             kind: Cow::Borrowed(""),
-            text: String::new(),
+            text,
             call_id: None,
             parent_call_id: None,
             account_id: None,
