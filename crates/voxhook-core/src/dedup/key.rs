@@ -19,7 +19,7 @@
 //! encode to the same bytes; the key is the first 128 bits of SHA-256.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use sha2::{Digest, Sha256};
 
@@ -141,21 +141,24 @@ impl fmt::Debug for KeyParts<'_> {
 /// showed in the per-delivery profile. A field that does not fit (a body)
 /// flushes the buffer and is hashed in place. The bytes hashed are the same
 /// either way, so keys do not change.
-struct Encoder {
+struct Encoder<'c> {
     hasher: Sha256,
     buffer: [u8; BUFFER],
     len: usize,
+    /// Where the first block's state may be cached, until the first flush.
+    first: Option<&'c OnceLock<FirstBlock>>,
 }
 
-/// Holds the fields of rules 1 and 2 (without a body) for ids of up to ~100 bytes.
 const BUFFER: usize = 192;
+const BLOCK: usize = 64;
 
-impl Encoder {
-    fn new(rule: u8) -> Self {
+impl<'c> Encoder<'c> {
+    fn new(rule: u8, first: Option<&'c OnceLock<FirstBlock>>) -> Self {
         let mut encoder = Encoder {
             hasher: Sha256::new(),
             buffer: [0; BUFFER],
             len: 0,
+            first,
         };
         encoder.put(b"voxhook dedup key v1\0");
         encoder.put(&[rule]);
@@ -181,11 +184,19 @@ impl Encoder {
 
     #[inline(never)]
     fn flush(&mut self) {
-        self.hasher
-            .update(self.buffer.get(..self.len).unwrap_or_default());
+        let mut data = self.buffer.get(..self.len).unwrap_or_default();
+        if let Some(slot) = self.first.take()
+            && let Some((block, rest)) = data.split_first_chunk::<BLOCK>()
+        {
+            let first = slot.get_or_init(|| FirstBlock::new(block));
+            if first.bytes == *block {
+                self.hasher = first.state.clone();
+                data = rest;
+            }
+        }
+        self.hasher.update(data);
         self.len = 0;
     }
-
     #[inline]
     fn field(&mut self, bytes: &[u8]) -> &mut Self {
         self.put(&(bytes.len() as u64).to_be_bytes());
@@ -206,6 +217,42 @@ impl Encoder {
         let mut key = [0_u8; 16];
         key.iter_mut().zip(digest.iter()).for_each(|(k, d)| *k = *d);
         DedupKey(key)
+    }
+}
+
+/// The SHA-256 state after a key's first 64 encoded bytes, kept per rule.
+///
+/// Those bytes are the version tag, the rule, the route, the provider and the
+/// high half of the next field's length: for routes of 11 bytes or more
+/// they are the same for every delivery to a route, and a receiver serves
+/// one or two routes. Reusing the state saves one of the key's three
+/// SHA-256 compressions and leaves every key unchanged. A slot keeps the
+/// first block it saw; a delivery whose first block differs is hashed in full.
+#[derive(Default)]
+pub(crate) struct FirstBlocks([OnceLock<FirstBlock>; 3]);
+
+impl fmt::Debug for FirstBlocks {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let cached = self.0.iter().filter(|slot| slot.get().is_some()).count();
+        f.debug_struct("FirstBlocks")
+            .field("cached", &cached)
+            .finish()
+    }
+}
+
+struct FirstBlock {
+    bytes: [u8; BLOCK],
+    state: Sha256,
+}
+
+impl FirstBlock {
+    fn new(block: &[u8; BLOCK]) -> Self {
+        let mut state = Sha256::new();
+        state.update(block);
+        FirstBlock {
+            bytes: *block,
+            state,
+        }
     }
 }
 
@@ -234,6 +281,15 @@ impl DedupKey {
     /// assert_eq!(DedupKey::derive(&a), DedupKey::derive(&b));
     /// ```
     pub fn derive(parts: &KeyParts<'_>) -> DedupKey {
+        Self::derive_with(parts, None)
+    }
+
+    /// [`DedupKey::derive`], reusing the first block's state from `cache`.
+    pub(crate) fn derive_cached(parts: &KeyParts<'_>, cache: &FirstBlocks) -> DedupKey {
+        Self::derive_with(parts, Some(cache))
+    }
+
+    fn derive_with(parts: &KeyParts<'_>, cache: Option<&FirstBlocks>) -> DedupKey {
         let delivery_id = present(parts.delivery_id);
         let event_id = present(parts.event_id);
         let rule = match (delivery_id, event_id) {
@@ -241,7 +297,8 @@ impl DedupKey {
             (None, Some(_)) => 2,
             (None, None) => 3,
         };
-        let mut encoder = Encoder::new(rule);
+        let first = cache.and_then(|c| c.0.get(usize::from(rule) - 1));
+        let mut encoder = Encoder::new(rule, first);
         encoder
             .field(parts.route.as_bytes())
             .field(parts.provider.as_str().as_bytes());
@@ -575,6 +632,94 @@ mod tests {
         for (name, parts) in cases {
             assert_eq!(DedupKey::derive(&parts), unbuffered(&parts), "{name}");
         }
+    }
+
+    #[test]
+    fn a_cached_first_block_does_not_change_keys() {
+        let body = vec![b'b'; 1000];
+        let long_id = "i".repeat(300);
+        let b = KeyParts::new("/voxpria/events", Provider::VoxPria, BODY).event(
+            Some("2c1f0a8e-5d7b-4b1e-9a3c-1d2e3f4a5b6c"),
+            "call.ended",
+            Some("answered"),
+            false,
+        );
+        let mut cases: Vec<(String, KeyParts<'_>)> = Vec::new();
+        // Short routes put event bytes in the first block; long ones do not.
+        for route in [
+            "/voxpria/events",
+            "/v",
+            "/a/much/longer/route/for/hooks",
+            "/vobiz/answer",
+        ] {
+            for (rule, parts) in [
+                ("rule 1", b.delivery_id(Some("msg_1"))),
+                ("rule 1, long id", b.delivery_id(Some(&long_id))),
+                ("rule 2", b),
+                (
+                    "rule 2, other id",
+                    KeyParts {
+                        event_id: Some("other"),
+                        ..b
+                    },
+                ),
+                (
+                    "rule 2, repeatable",
+                    KeyParts {
+                        repeatable: true,
+                        body: &body,
+                        ..b
+                    },
+                ),
+                (
+                    "rule 3",
+                    KeyParts {
+                        event_id: None,
+                        ..b
+                    },
+                ),
+                (
+                    "rule 3, long body",
+                    KeyParts {
+                        event_id: None,
+                        body: &body,
+                        ..b
+                    },
+                ),
+                (
+                    "rule 3, empty body",
+                    KeyParts {
+                        event_id: None,
+                        body: b"",
+                        ..b
+                    },
+                ),
+            ] {
+                cases.push((format!("{route} {rule}"), KeyParts { route, ..parts }));
+            }
+        }
+        // Two caches filled in opposite orders: each slot keeps the first
+        // route it saw, and the others miss it.
+        let (forward, backward) = (FirstBlocks::default(), FirstBlocks::default());
+        let there_and_back = cases.iter().chain(cases.iter().rev());
+        let back_and_there = cases.iter().rev().chain(cases.iter());
+        for (cache, order) in [
+            (&forward, there_and_back.collect::<Vec<_>>()),
+            (&backward, back_and_there.collect()),
+        ] {
+            for (name, parts) in order {
+                assert_eq!(
+                    DedupKey::derive_cached(parts, cache),
+                    unbuffered(parts),
+                    "{name}"
+                );
+            }
+        }
+        for cache in [&forward, &backward] {
+            assert!(cache.0.iter().all(|slot| slot.get().is_some()), "{cache:?}");
+        }
+        let first = |cache: &FirstBlocks| cache.0[1].get().map(|f| f.bytes);
+        assert_ne!(first(&forward), first(&backward), "different routes cached");
     }
 
     /// Computed independently: SHA-256 of the length-prefixed encoding, first 16 bytes.

@@ -28,6 +28,7 @@ pub mod acceptance;
 mod key;
 mod memory;
 
+pub(crate) use key::FirstBlocks;
 pub use key::{KeyFn, KeyParts};
 pub use memory::{MemoryStore, MemoryStoreBuilder};
 

@@ -6,7 +6,7 @@ use super::receiver::{BackgroundFailure, Inner, Receiver};
 use super::stats::Stats;
 use crate::auth::Auth;
 use crate::deadline::{Fallback, Tracker};
-use crate::dedup::{DedupStore, KeyFn, MemoryStore};
+use crate::dedup::{DedupStore, FirstBlocks, KeyFn, MemoryStore};
 use crate::{ConfigError, Provider};
 
 /// The default body limit: 1 MiB.
@@ -185,6 +185,7 @@ impl ReceiverBuilder {
             completed_ttl: self.completed_ttl,
             late_grace: self.late_grace,
             key_fn: self.key_fn,
+            key_blocks: FirstBlocks::default(),
             fail_open: self.fail_open,
             tracker: Tracker::new(self.max_background),
             stats: Stats::default(),

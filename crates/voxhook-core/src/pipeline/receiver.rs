@@ -10,7 +10,7 @@ use super::stats::{Stats, StatsSnapshot};
 use super::ticket::Ticket;
 use crate::auth::{Auth, Verification};
 use crate::deadline::{Fallback, Tracker, within};
-use crate::dedup::{Claim, DedupKey, DedupStore, KeyFn, KeyParts, WaitOutcome};
+use crate::dedup::{Claim, DedupKey, DedupStore, FirstBlocks, KeyFn, KeyParts, WaitOutcome};
 use crate::event::Event;
 use crate::{Inbound, Provider, Rejection};
 
@@ -118,6 +118,7 @@ pub(crate) struct Inner {
     pub(crate) completed_ttl: Duration,
     pub(crate) late_grace: Duration,
     pub(crate) key_fn: Option<KeyFn>,
+    pub(crate) key_blocks: FirstBlocks,
     pub(crate) fail_open: bool,
     pub(crate) tracker: Tracker,
     pub(crate) stats: Stats,
@@ -392,7 +393,7 @@ impl Receiver {
         };
         match &self.inner.key_fn {
             Some(f) => f(&parts),
-            None => DedupKey::derive(&parts),
+            None => DedupKey::derive_cached(&parts, &self.inner.key_blocks),
         }
     }
 
