@@ -6,7 +6,7 @@ use std::future::{Ready, ready};
 use actix_web::dev::Payload;
 use actix_web::{FromRequest, HttpMessage, HttpRequest, web};
 use bytes::Bytes;
-use futures_util::future::LocalBoxFuture;
+use futures_util::future::{Either, LocalBoxFuture};
 use tokio::time::Instant;
 use voxhook_core::pipeline::{DEFAULT_BODY_LIMIT, DeliveryMeta, Receiver};
 use voxhook_core::{Event, Provider, Rejection, dialect};
@@ -59,23 +59,28 @@ where
     T::Error: fmt::Display,
 {
     type Error = WebhookRejection;
-    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+    // Ready at once behind the middleware (no allocation); boxed only when
+    // the extractor reads and checks the body itself.
+    type Future = Either<
+        Ready<Result<Self, Self::Error>>,
+        LocalBoxFuture<'static, Result<Self, Self::Error>>,
+    >;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         match take_event(req) {
-            Taken::Event(event) => Box::pin(ready(convert(event).map(Verified))),
-            Taken::Gone => Box::pin(ready(Err(taken_twice()))),
+            Taken::Event(event) => Either::Left(ready(convert(event).map(Verified))),
+            Taken::Gone => Either::Left(ready(Err(taken_twice()))),
             Taken::NoMiddleware => {
                 let Some(receiver) = receiver(req) else {
                     tracing::debug!(target: "voxhook::rejection", "Verified<T> without a VoxhookMiddleware and without a Receiver in the app data");
-                    return Box::pin(ready(Err(WebhookRejection(Rejection::Misconfigured))));
+                    return Either::Left(ready(Err(WebhookRejection(Rejection::Misconfigured))));
                 };
                 let req = req.clone();
                 let payload = payload.take();
-                Box::pin(async move {
+                Either::Right(Box::pin(async move {
                     let event = verify_without_middleware(&req, payload, &receiver).await?;
                     convert(event).map(Verified)
-                })
+                }))
             }
         }
     }
@@ -97,20 +102,25 @@ where
     T::Error: fmt::Display,
 {
     type Error = WebhookRejection;
-    type Future = LocalBoxFuture<'static, Result<Self, Self::Error>>;
+    // Ready at once behind the middleware (no allocation); boxed only when
+    // the extractor reads and checks the body itself.
+    type Future = Either<
+        Ready<Result<Self, Self::Error>>,
+        LocalBoxFuture<'static, Result<Self, Self::Error>>,
+    >;
 
     fn from_request(req: &HttpRequest, payload: &mut Payload) -> Self::Future {
         match take_event(req) {
-            Taken::Event(event) => Box::pin(ready(convert(event).map(Unverified))),
-            Taken::Gone => Box::pin(ready(Err(taken_twice()))),
+            Taken::Event(event) => Either::Left(ready(convert(event).map(Unverified))),
+            Taken::Gone => Either::Left(ready(Err(taken_twice()))),
             Taken::NoMiddleware => {
                 let receiver = receiver(req);
                 let req = req.clone();
                 let payload = payload.take();
-                Box::pin(async move {
+                Either::Right(Box::pin(async move {
                     let event = decode_without_middleware(&req, payload, receiver.as_ref()).await?;
                     convert(event).map(Unverified)
-                })
+                }))
             }
         }
     }
