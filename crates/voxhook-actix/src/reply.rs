@@ -76,7 +76,13 @@ pub(crate) async fn outcome<B: MessageBody>(
         .headers()
         .get(CONTENT_TYPE)
         .map(|v| Bytes::copy_from_slice(v.as_bytes()));
-    match to_bytes(res.into_body()).await {
+    // A complete body (the usual case) is taken as it is; only a streaming
+    // one is read, in a box, so this future stays small for the rest.
+    let body = match res.into_body().try_into_bytes() {
+        Ok(body) => Ok(body),
+        Err(body) => Box::pin(to_bytes(body)).await.map_err(drop),
+    };
+    match body {
         Ok(body) => Outcome::Answer(StoredAnswer {
             status,
             content_type,

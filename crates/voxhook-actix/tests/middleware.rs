@@ -348,6 +348,52 @@ async fn a_panicking_handler_is_a_500_and_the_retry_runs_again() {
 }
 
 #[actix_web::test]
+async fn streamed_handler_bodies_are_read_whole_and_a_broken_stream_fails() {
+    use futures_util::stream;
+
+    let app = test::init_service(
+        App::new()
+            .route(
+                "/streamed",
+                web::post()
+                    .to(|| async {
+                        let chunks = ["<Response>", "<Say>hi</Say>", "</Response>"]
+                            .map(|c| Ok::<_, actix_web::Error>(Bytes::from_static(c.as_bytes())));
+                        HttpResponse::Ok()
+                            .content_type("application/xml")
+                            .streaming(stream::iter(chunks))
+                    })
+                    .wrap(VoxhookMiddleware::answer(receiver())),
+            )
+            .route(
+                "/broken",
+                web::post()
+                    .to(|| async {
+                        let chunks = [
+                            Ok(Bytes::from_static(b"<Response>")),
+                            Err(actix_web::error::ErrorInternalServerError("stream broke")),
+                        ];
+                        HttpResponse::Ok().streaming(stream::iter(chunks))
+                    })
+                    .wrap(VoxhookMiddleware::answer(receiver())),
+            ),
+    )
+    .await;
+    let first = parts(test::call_service(&app, post("/streamed", BODY).to_request()).await).await;
+    assert_eq!(first.status, 200);
+    assert_eq!(first.header("content-type"), Some("application/xml"));
+    assert_eq!(&first.body[..], b"<Response><Say>hi</Say></Response>");
+    let again = parts(test::call_service(&app, post("/streamed", BODY).to_request()).await).await;
+    assert_eq!(again.header("voxhook-replayed"), Some("true"));
+    assert_eq!(again.body, first.body);
+
+    let broken = parts(test::call_service(&app, post("/broken", BODY).to_request()).await).await;
+    assert_eq!(broken.status, 500);
+    let v: serde_json::Value = serde_json::from_slice(&broken.body).unwrap();
+    assert_eq!(v["error"], "handler_failed");
+}
+
+#[actix_web::test]
 async fn a_handler_rejection_keeps_its_headers() {
     let app = test::init_service(
         App::new().route(
