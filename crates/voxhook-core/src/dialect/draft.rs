@@ -40,7 +40,7 @@ pub struct Draft {
     /// too: one allocation for every string of the event.
     event: Option<Span>,
     id: Option<Span>,
-    seen: u128,
+    seen: u64,
 }
 
 /// The text buffer reserved up front holds a typical payload's strings, so

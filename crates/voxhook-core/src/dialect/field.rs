@@ -73,8 +73,13 @@ pub enum Field {
     ErrorCode,
     ErrorDescription,
     DeliveryId,
+    // The last variant: a new one goes before it, and must keep every
+    // variant below 64 (asserted below: a field set is a `u64`).
     Stats,
 }
+
+// Every field has its own bit in `Field::bit` (`Stats` is the last variant).
+const _: () = assert!((Field::Stats as u8) < 64);
 
 impl Field {
     /// Whether a JSON value for this field is kept as JSON (objects, arrays)
@@ -86,7 +91,9 @@ impl Field {
         )
     }
 
-    pub(crate) fn bit(self) -> u128 {
-        1u128 << (self as u8 as u32 % 128)
+    /// The field's bit in a set of fields (a `u64`: one instruction to set,
+    /// where a `u128` takes ten).
+    pub(crate) fn bit(self) -> u64 {
+        1u64 << (self as u8 as u32 % 64)
     }
 }

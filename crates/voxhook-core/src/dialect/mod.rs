@@ -195,7 +195,11 @@ impl Dialect {
 
 /// Which decoder reads a body with this content type.
 fn body_encoding(content_type: Option<&str>, body: &[u8]) -> Result<RawEncoding, DecodeError> {
-    if content_type.is_some_and(|ct| ct.eq_ignore_ascii_case("application/json")) {
+    // The exact lower-case name first: one compare, where the case-folding
+    // one goes byte by byte.
+    if content_type
+        .is_some_and(|ct| ct == "application/json" || ct.eq_ignore_ascii_case("application/json"))
+    {
         return Ok(RawEncoding::Json);
     }
     let starts_like_json = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');

@@ -90,7 +90,7 @@ impl<'a> Scan<'a> {
                     (value, _) => draft.set(f, value),
                 },
                 // A string, the usual value, goes in without a `Value`.
-                f if self.peek()? == b'"' => draft.set_str(f, self.string()?),
+                f if self.peek()? == b'"' => draft.set_str(f, self.string_here()?),
                 f => {
                     let value = self.scalar()?;
                     draft.set(f, value);
@@ -154,6 +154,12 @@ impl<'a> Scan<'a> {
         if self.peek()? != b'"' {
             return None;
         }
+        self.string_here()
+    }
+
+    /// [`Scan::string`] once its opening quote was peeked at.
+    #[inline(always)]
+    fn string_here(&mut self) -> Option<&'a str> {
         let start = self.i + 1;
         let end = start + first_special(self.b().get(start..)?);
         if self.b().get(end) != Some(&b'"') {
@@ -171,7 +177,13 @@ impl<'a> Scan<'a> {
         if self.peek()? != b'"' {
             return None;
         }
-        self.i = string_end(self.b(), self.i + 1, true)? + 1;
+        let start = self.i + 1;
+        let end = start + first_special(self.b().get(start..)?);
+        self.i = match self.b().get(end)? {
+            b'"' => end,
+            // An escape (or a control character, refused there).
+            _ => string_end(self.b(), end, true)?,
+        } + 1;
         Some(())
     }
 
