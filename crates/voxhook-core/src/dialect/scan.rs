@@ -219,7 +219,12 @@ impl<'a> Scan<'a> {
                 loop {
                     self.skip_string()?;
                     self.eat(b':')?;
-                    self.skip(depth + 1)?;
+                    // A string, the usual member, without another call.
+                    if self.peek()? == b'"' {
+                        self.skip_string()?;
+                    } else {
+                        self.skip(depth + 1)?;
+                    }
                     if self.end_of(b'}')? {
                         return Some(());
                     }

@@ -333,14 +333,15 @@ impl Event {
         let d = self.data();
         let text = |span| d.text_of(span);
         match self {
-            Event::Recording(_) => text(d.recording_id).or(text(d.call_id)),
+            Event::Recording(_) => text(d.recording_id).or_else(|| text(d.call_id)),
             Event::MessageStatus(_) | Event::MessageReceived(_) => text(d.message_id),
             Event::Campaign(_) => text(d.campaign_id),
             Event::Contact(_) => text(d.contact_id),
+            // Each looked up only when the one before is absent.
             _ => text(d.call_id)
-                .or(text(d.message_id))
-                .or(text(d.campaign_id))
-                .or(text(d.contact_id)),
+                .or_else(|| text(d.message_id))
+                .or_else(|| text(d.campaign_id))
+                .or_else(|| text(d.contact_id)),
         }
     }
 

@@ -342,6 +342,40 @@ mod tests {
     }
 
     #[test]
+    fn fast_path_agrees_with_every_byte_at_every_position() {
+        for base in [
+            "2025-02-02T14:30:00Z",
+            "2024-02-29T23:59:60Z",
+            "0000-01-01T00:00:00Z",
+        ] {
+            for at in 0..base.len() {
+                for byte in 0..=u8::MAX {
+                    let mut b = base.as_bytes().to_vec();
+                    b[at] = byte;
+                    let fast = parse_utc_seconds(&b);
+                    let Ok(text) = std::str::from_utf8(&b) else {
+                        assert_eq!(fast, None, "{b:?}");
+                        continue;
+                    };
+                    // The fast path only ever answers what the general one does.
+                    if fast.is_some() {
+                        assert_eq!(fast, parse_general(text), "{text}");
+                    }
+                    let plain_digit_change =
+                        base.as_bytes()[at].is_ascii_digit() && byte.is_ascii_digit();
+                    if plain_digit_change && parse_general(text).is_some() {
+                        assert_eq!(fast, parse_general(text), "{text}: the fast path reads it");
+                    }
+                }
+            }
+        }
+        let short_or_long = ["2025-02-02T14:30:00", "2025-02-02T14:30:00Z ", ""];
+        for text in short_or_long {
+            assert_eq!(parse_utc_seconds(text.as_bytes()), None, "{text:?}");
+        }
+    }
+
+    #[test]
     fn epoch_values() {
         let t = Timestamp::parse_rfc3339("1970-01-01T00:00:01.5Z").unwrap();
         assert_eq!(
