@@ -322,6 +322,7 @@ fn string_end(b: &[u8], mut i: usize, escapes: bool) -> Option<usize> {
 
 /// The index of the first quote, backslash or control character in `rest`
 /// (its length when there is none).
+#[inline(always)]
 pub(super) fn first_special(rest: &[u8]) -> usize {
     let mut tail = rest;
     // Two words a round: most strings end within the first 16 bytes.
