@@ -34,10 +34,7 @@ impl HeaderSource for ActixHeaders<'_> {
     /// walking every value, and no `HeaderName` is built from `name` (a
     /// custom one would allocate).
     fn first(&self, name: &str) -> Option<&[u8]> {
-        let key = self
-            .0
-            .keys()
-            .find(|key| key.as_str().eq_ignore_ascii_case(name))?;
+        let key = self.0.keys().find(|key| same_name(key.as_str(), name))?;
         self.0.get(key).map(|v| v.as_bytes())
     }
 
@@ -53,7 +50,7 @@ impl HeaderSource for ActixHeaders<'_> {
             }
             let Some(slot) = names
                 .iter()
-                .position(|name| key.as_str().eq_ignore_ascii_case(name))
+                .position(|name| same_name(key.as_str(), name))
                 .and_then(|i| out.get_mut(i))
             else {
                 continue;
@@ -64,6 +61,12 @@ impl HeaderSource for ActixHeaders<'_> {
             }
         }
     }
+}
+
+/// Whether the map's `key` (always lower case) is `name`, in any case: an
+/// exact compare first, since callers mostly ask in lower case.
+fn same_name(key: &str, name: &str) -> bool {
+    key.len() == name.len() && (key == name || key.eq_ignore_ascii_case(name))
 }
 
 impl fmt::Debug for ActixHeaders<'_> {

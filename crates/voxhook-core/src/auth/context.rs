@@ -98,6 +98,7 @@ pub(crate) struct Out {
 
 impl Out {
     /// Records a diagnostic line; the text is only built when explaining.
+    #[inline]
     pub(crate) fn note(&mut self, scheme: Scheme, text: impl FnOnce() -> String) {
         if let Some(notes) = &mut self.notes {
             notes.push(Note {

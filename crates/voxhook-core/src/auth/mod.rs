@@ -103,6 +103,7 @@ mod credentials;
 mod error;
 mod explain;
 mod ip;
+mod items;
 mod nonce_url;
 mod outcome;
 mod params;
@@ -602,10 +603,7 @@ impl Auth {
         &'a self,
         req: &'a Inbound<'a>,
     ) -> impl Future<Output = Result<Verification, AuthError>> + Send + 'a {
-        async move {
-            let (result, _) = self.run(req, false).await;
-            result
-        }
+        async move { self.run(req, &mut Out::default()).await }
     }
 
     /// Like [`verify`](Auth::verify) but explains what was checked (headers
@@ -617,32 +615,28 @@ impl Auth {
         req: &'a Inbound<'a>,
     ) -> impl Future<Output = Explanation> + Send + 'a {
         async move {
-            let (result, notes) = self.run(req, true).await;
+            let mut out = Out {
+                nonces: Vec::new(),
+                notes: Some(Vec::new()),
+            };
+            let result = self.run(req, &mut out).await;
+            let notes = out.notes.unwrap_or_default();
             Explanation { result, notes }
         }
     }
 
-    async fn run(
-        &self,
-        req: &Inbound<'_>,
-        dry_run: bool,
-    ) -> (Result<Verification, AuthError>, Vec<Note>) {
-        let mut out = Out {
-            nonces: Vec::new(),
-            notes: dry_run.then(Vec::new),
-        };
+    /// Checks `req`; a dry run (no nonce recorded) when `out` collects notes.
+    async fn run(&self, req: &Inbound<'_>, out: &mut Out) -> Result<Verification, AuthError> {
         if let Some(e) = &self.inner.error {
-            return (Err(AuthError::Misconfigured(e.clone())), Vec::new());
+            return Err(AuthError::Misconfigured(e.clone()));
         }
+        let dry_run = out.notes.is_some();
         let env = if self.inner.has_resolver {
-            match self.resolve(req).await {
-                Ok(env) => env,
-                Err(e) => return (Err(e), out.notes.unwrap_or_default()),
-            }
+            self.resolve(req).await?
         } else {
             Env::default()
         };
-        let mut result = self.node().check(req, &env, &mut out);
+        let mut result = self.node().check(req, &env, out);
         if result.is_ok() && !dry_run {
             for p in &out.nonces {
                 match p.store.record(&p.key, p.window).await {
@@ -663,7 +657,7 @@ impl Auth {
                 format!("dry run: {n} nonce(s) not checked against the replay store")
             });
         }
-        (result, out.notes.unwrap_or_default())
+        result
     }
 
     async fn resolve(&self, req: &Inbound<'_>) -> Result<Env, AuthError> {

@@ -268,6 +268,178 @@ async fn voxpria_table() {
     }
 }
 
+/// The `t=,v1=` header as written by senders other than ours: order,
+/// spacing, repeated and malformed entries, rotation.
+#[tokio::test]
+async fn timestamped_header_table() {
+    const T: i64 = 1_700_000_000;
+    let auth = Auth::timestamped_hex("x-webhook-signature", ["whsec_old", VOXPRIA])
+        .clock(ManualClock::shared(T));
+    let body = br#"{"event":"call.completed"}"#;
+    let good = sign::timestamped_hex(VOXPRIA, T, body);
+    let hex = good.split_once("v1=").unwrap().1.to_string();
+    let old = sign::timestamped_hex("whsec_old", T, body);
+    let old_hex = old.split_once("v1=").unwrap().1.to_string();
+    let other = sign::timestamped_hex("whsec_other", T, body);
+    let other_hex = other.split_once("v1=").unwrap().1.to_string();
+    let nine_wrong = vec![format!("v1={other_hex}"); 9].join(",");
+    struct Case {
+        name: &'static str,
+        header: String,
+        want: &'static str,
+        secret: Option<usize>,
+    }
+    let case = |name, header: String, want, secret| Case {
+        name,
+        header,
+        want,
+        secret,
+    };
+    let cases = [
+        case("as signed", good.clone(), "ok", Some(1)),
+        case("old secret", old.clone(), "ok", Some(0)),
+        case("v1 before t", format!("v1={hex},t={T}"), "ok", Some(1)),
+        case(
+            "spaces around items",
+            format!(" t={T} ,  v1={hex} "),
+            "ok",
+            Some(1),
+        ),
+        case("space after =", format!("t={T},v1= {hex}"), "ok", Some(1)),
+        case(
+            "several v1, last good",
+            format!("t={T},v1={other_hex},v1=00,v1={hex}"),
+            "ok",
+            Some(1),
+        ),
+        case(
+            "several v1, first good",
+            format!("t={T},v1={hex},v1={other_hex}"),
+            "ok",
+            Some(1),
+        ),
+        case(
+            "both secrets' entries: the first secret wins",
+            format!("t={T},v1={hex},v1={old_hex}"),
+            "ok",
+            Some(0),
+        ),
+        case(
+            "good entry after nine wrong ones",
+            format!("t={T},{nine_wrong},v1={hex}"),
+            "ok",
+            Some(1),
+        ),
+        case(
+            "other entries ignored",
+            format!("t={T},v0={other_hex},x=1,,v1={hex}"),
+            "ok",
+            Some(1),
+        ),
+        case(
+            "duplicate t: the first counts",
+            format!("t={T},t={},v1={hex}", T + 1),
+            "ok",
+            Some(1),
+        ),
+        case(
+            "duplicate t: a later good one does not",
+            format!("t={},t={T},v1={hex}", T + 1),
+            "signature_mismatch",
+            None,
+        ),
+        case(
+            "missing t",
+            format!("v1={hex}"),
+            "malformed_signature",
+            None,
+        ),
+        case("empty value", String::new(), "malformed_signature", None),
+        case(
+            "t not a number",
+            format!("t=17e8,v1={hex}"),
+            "malformed_signature",
+            None,
+        ),
+        case(
+            "t too long",
+            format!("t=0000000{T},v1={hex}"),
+            "malformed_signature",
+            None,
+        ),
+        case(
+            "t with a sign",
+            format!("t=+{T},v1={hex}"),
+            "malformed_signature",
+            None,
+        ),
+        case("no v1", format!("t={T}"), "signature_mismatch", None),
+        case(
+            "upper-case hex",
+            format!("t={T},v1={}", hex.to_uppercase()),
+            "signature_mismatch",
+            None,
+        ),
+        case(
+            "one digit short",
+            format!("t={T},v1={}", &hex[..63]),
+            "signature_mismatch",
+            None,
+        ),
+        case(
+            "one digit more",
+            format!("t={T},v1={hex}0"),
+            "signature_mismatch",
+            None,
+        ),
+        case(
+            "non-hex of the right length",
+            format!("t={T},v1=g{}", &hex[1..]),
+            "signature_mismatch",
+            None,
+        ),
+        case(
+            "v1 without =",
+            format!("t={T},v1{hex}"),
+            "signature_mismatch",
+            None,
+        ),
+        case(
+            "another secret's tag",
+            other.clone(),
+            "signature_mismatch",
+            None,
+        ),
+    ];
+    for c in cases {
+        let headers = h(&[("x-webhook-signature", &c.header)]);
+        let got = verify(&auth, "POST", "/voxpria/events", &headers, body).await;
+        assert_eq!(kind(&got), c.want, "{}", c.name);
+        assert_eq!(
+            got.as_ref().ok().map(|v| v.secret_index),
+            c.secret,
+            "{} secret",
+            c.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn timestamped_explain_counts_every_v1() {
+    const T: i64 = 1_700_000_000;
+    let auth = Auth::timestamped_hex("x-webhook-signature", VOXPRIA).clock(ManualClock::shared(T));
+    let headers = h(&[("x-webhook-signature", &format!("t={T},v1=00, v1=zz,v0=11"))]);
+    let req = Inbound::new("POST", "/voxpria/events", &headers, b"{}");
+    let e = auth.explain(&req).await;
+    assert_eq!(kind(&e.result), "signature_mismatch");
+    let text: Vec<&str> = e.notes.iter().map(|n| n.text.as_str()).collect();
+    assert!(
+        text.iter()
+            .any(|t| t.starts_with("2 v1 signature(s), none matches any of 1 secrets")),
+        "{text:?}"
+    );
+}
+
 fn timestamped_sig(t: i64, body: &[u8]) -> String {
     sign::timestamped_hex(VOXPRIA, t, body)
 }

@@ -7,8 +7,9 @@ use std::sync::Arc;
 use hmac::Mac;
 
 use super::clock::{self, Clock};
-use super::codec::HexTags;
+use super::codec::HexText;
 use super::context::{Env, Keys, Out, signature_header};
+use super::items::Items;
 use super::secret::{HmacSha256, find_sha256};
 use super::window::{self, Tolerance};
 use super::{Auth, AuthError, IntoSecrets, Scheme, Verification};
@@ -59,39 +60,36 @@ impl TimestampedHex {
         let scheme = Scheme::TimestampedHex;
         let malformed = |why| AuthError::MalformedSignature { scheme, why };
         let value = signature_header(req, &self.header, scheme, out)?;
-        let mut t: Option<&[u8]> = None;
-        let mut sigs = HexTags::new();
-        let mut seen = 0usize;
-        for item in value.split(|b| *b == b',') {
-            let item = item.trim_ascii();
-            if let Some(v) = item.strip_prefix(b"t=") {
-                t = t.or(Some(v));
-            } else if let Some(v) = item.strip_prefix(b"v1=") {
-                seen += 1;
-                sigs.push(v);
-            }
-        }
-        let Some(t) = t else {
+        // One pass for the (first) `t=`, usually the first item; the `v1=`
+        // entries are read as the computed tags get compared.
+        let Some(t) = Items::new(value).first(b"t=") else {
             out.note(scheme, || "no `t=` timestamp".into());
             return Err(malformed("no t= timestamp"));
         };
-        let Some(ts) = window::parse_unix(t) else {
+        let (Some(ts), Some(head)) = (window::parse_unix(t), Dotted::new(t)) else {
             return Err(malformed("the timestamp is not a number"));
         };
         window::check(scheme, ts, self.clock.now_unix(), self.tolerance, out)?;
         let secrets = env.secrets(&self.keys);
         let feed = |mac: &mut HmacSha256| {
-            mac.update(t);
-            mac.update(b".");
+            mac.update(head.bytes());
             mac.update(req.body());
         };
-        match find_sha256(secrets, feed, |tag| sigs.contains(tag)) {
+        // Every `v1=` entry is compared, however many there are.
+        let matches = |tag: &[u8]| {
+            let text = HexText::of(tag);
+            Items::new(value)
+                .values(b"v1=")
+                .fold(false, |hit, v| hit | text.matches(v))
+        };
+        match find_sha256(secrets, feed, matches) {
             Some(i) => {
                 out.note(scheme, || format!("secret #{i} matched"));
                 Ok(Verification::new(scheme, i))
             }
             None => {
                 out.note(scheme, || {
+                    let seen = Items::new(value).values(b"v1=").count();
                     format!(
                         "{seen} v1 signature(s), none matches any of {} secrets",
                         secrets.len()
@@ -100,6 +98,27 @@ impl TimestampedHex {
                 Err(AuthError::SignatureMismatch { scheme })
             }
         }
+    }
+}
+
+/// `t` and the `.` after it, the head of the signed text, in one buffer: one
+/// HMAC update instead of two.
+struct Dotted {
+    buf: [u8; 16],
+    len: usize,
+}
+
+impl Dotted {
+    /// `None` when `t` is longer than a Unix timestamp can be.
+    fn new(t: &[u8]) -> Option<Self> {
+        let mut buf = [b'.'; 16];
+        buf.get_mut(..t.len())?.copy_from_slice(t);
+        let len = t.len() + 1;
+        (len <= buf.len()).then_some(Dotted { buf, len })
+    }
+
+    fn bytes(&self) -> &[u8] {
+        self.buf.get(..self.len).unwrap_or_default()
     }
 }
 
