@@ -13,6 +13,11 @@
 # alternate bare / voxhook; every request is a distinct, freshly signed event;
 # each run starts a fresh server.
 #
+# A third run per round and target ("fine") times one connection with
+# `load_latency`, a sequential client that records each round trip with
+# sub-microsecond resolution (wrk reports whole microseconds); it runs on the
+# latency CPU too.
+#
 # Usage: benches/load/run.sh            (ROUNDS=5 DURATION=5 CONNS=32 N=400000 FRAMEWORKS="axum actix")
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -30,7 +35,8 @@ LATENCY_CLIENT_CPU=${LATENCY_CLIENT_CPU:-$SERVER_CPU}
 
 command -v wrk >/dev/null || { echo "wrk is required (apt-get install -y wrk)" >&2; exit 1; }
 cargo build -q --release --example axum_receiver --example load_bare_axum \
-    --example actix_receiver --example load_bare_actix --example load_gen_voxpria
+    --example actix_receiver --example load_bare_actix --example load_gen_voxpria \
+    --example load_latency
 
 WORK=$(mktemp -d)
 SERVER_PID=""
@@ -73,14 +79,19 @@ run_wrk() { # $1 = connections; prints "rps p50_us p99_us requests non2xx"
         END { printf "%s %.1f %.1f %s %s\n", rps, p50, p99, n, bad }' "$WORK/wrk.txt"
 }
 
+run_fine() { # prints "- p50_us p99_us requests non2xx" (no throughput figure)
+    taskset -c "$LATENCY_CLIENT_CPU" target/release/examples/load_latency "127.0.0.1:$PORT" \
+        "$VOXHOOK_LOAD_REQUESTS" "$DURATION" | awk '{ print "-", $4, $6, $1, $2 }'
+}
+
 echo "round target conns rps p50_us p99_us requests non2xx"
 for round in $(seq "$ROUNDS"); do
     for fw in $FRAMEWORKS; do
         for target in bare voxhook; do
-            for conns in "$CONNS" 1; do
+            for conns in "$CONNS" 1 fine; do
                 sign_fresh
                 start "$target" "$fw"
-                result=$(run_wrk "$conns")
+                if [ "$conns" = fine ]; then result=$(run_fine); else result=$(run_wrk "$conns"); fi
                 stop
                 echo "$round $fw-$target $conns $result"
                 requests=$(echo "$result" | awk '{print $4}')
@@ -99,10 +110,12 @@ awk '
     function median(a, n,   i, j, t) { for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (a[j] < a[i]) { t = a[i]; a[i] = a[j]; a[j] = t }
                                        return (n % 2) ? a[(n + 1) / 2] : (a[n / 2] + a[n / 2 + 1]) / 2 }
     $1 == "round" { next }
+    $3 == "fine" { k = $2; f50[k, ++nfine[k]] = $5; next }
     $3 != 1 { k = $2; rps[k, ++nr[k]] = $4 }
     $3 == 1 { k = $2; p50[k, ++nl[k]] = $5; p99[k, nl[k]] = $6 }
     END {
         for (k in nr) { n = nr[k]; for (i = 1; i <= n; i++) t[i] = rps[k, i]; R[k] = median(t, n) }
+        for (k in nfine) { n = nfine[k]; for (i = 1; i <= n; i++) t[i] = f50[k, i]; F[k] = median(t, n) }
         for (k in nl) { n = nl[k]; for (i = 1; i <= n; i++) t[i] = p50[k, i]; P[k] = median(t, n)
                         for (i = 1; i <= n; i++) t[i] = p99[k, i]; Q[k] = median(t, n) }
         printf "\nmedian over rounds:\n"
@@ -114,5 +127,6 @@ awk '
             printf "  CPU per request on the server core: bare %.2f us  voxhook %.2f us  added %.2f us\n", 1e6 / R[b], 1e6 / R[v], 1e6 / R[v] - 1e6 / R[b]
             printf "  p50 (c=1): bare %.1f us  voxhook %.1f us  added %.1f us\n", P[b], P[v], P[v] - P[b]
             printf "  p99 (c=1): bare %.1f us  voxhook %.1f us\n", Q[b], Q[v]
+            printf "  p50 (c=1, load_latency): bare %.2f us  voxhook %.2f us  added %.2f us\n", F[b], F[v], F[v] - F[b]
         }
     }' "$WORK/results.txt"
