@@ -67,16 +67,24 @@ fn run() -> Result<String, String> {
             break;
         }
         let start = Instant::now();
-        writer.write_all(request).map_err(|e| format!("send: {e}"))?;
+        writer
+            .write_all(request)
+            .map_err(|e| format!("send: {e}"))?;
         line.clear();
-        reader.read_line(&mut line).map_err(|e| format!("read: {e}"))?;
+        reader
+            .read_line(&mut line)
+            .map_err(|e| format!("read: {e}"))?;
         if !line.starts_with("HTTP/1.1 2") {
             non2xx += 1;
         }
         let mut length = 0_usize;
         loop {
             line.clear();
-            if reader.read_line(&mut line).map_err(|e| format!("read: {e}"))? == 0 {
+            if reader
+                .read_line(&mut line)
+                .map_err(|e| format!("read: {e}"))?
+                == 0
+            {
                 return Err("the server closed the connection".into());
             }
             if line == "\r\n" {
