@@ -87,6 +87,7 @@ impl<'a> Scan<'a> {
                 Field::Flatten => self.skip(1)?,
                 f if f.takes_json() => match self.json_value(f)? {
                     (Value::Json(text), true) => draft.set_compact_json(f, text),
+                    (Value::Str(Cow::Borrowed(s)), _) => draft.set_str(f, s),
                     (value, _) => draft.set(f, value),
                 },
                 // A string, the usual value, goes in without a `Value`.

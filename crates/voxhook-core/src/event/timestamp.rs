@@ -204,6 +204,7 @@ fn parse_general(s: &str) -> Option<Timestamp> {
     Timestamp::from_unix(secs, nanos)
 }
 
+#[inline(always)]
 fn valid_fields(year: i64, month: i64, day: i64, hour: i64, minute: i64, second: i64) -> bool {
     (1..=12).contains(&month)
         && day >= 1
@@ -231,6 +232,7 @@ fn days_in_month(y: i64, m: i64) -> i64 {
 }
 
 // Howard Hinnant's days-from-civil algorithm (proleptic Gregorian).
+#[inline(always)]
 fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
