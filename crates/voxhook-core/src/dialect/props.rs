@@ -198,8 +198,80 @@ const TOKENS: &[&str] = &[
     "é",
 ];
 
+/// Strings that stress a skip of JSON kept as text: braces, brackets,
+/// quotes and backslashes (escaped when serialized), whitespace, non-ASCII.
+fn tricky_string() -> impl Strategy<Value = String> {
+    prop_oneof![
+        proptest::sample::select(
+            &[
+                "{",
+                "}",
+                "[",
+                "]",
+                "\"{\\\"a\\\":1}\"",
+                "a \"b\" c",
+                "\\",
+                "x y",
+                "é日本",
+                "\u{1}",
+                "}{",
+                ""
+            ][..]
+        )
+        .prop_map(str::to_owned),
+        any::<String>(),
+    ]
+}
+
+/// JSON values nested a few levels, holding tricky strings.
+fn nested_json() -> impl Strategy<Value = serde_json::Value> {
+    use serde_json::{Value, json};
+    let leaf = prop_oneof![
+        tricky_string().prop_map(Value::String),
+        any::<u64>().prop_map(|n| json!(n)),
+        any::<bool>().prop_map(Value::Bool),
+        Just(Value::Null),
+    ];
+    leaf.prop_recursive(3, 24, 4, |inner| {
+        prop_oneof![
+            proptest::collection::vec(inner.clone(), 0..4).prop_map(Value::Array),
+            proptest::collection::vec((tricky_string(), inner), 0..4)
+                .prop_map(|kv| Value::Object(kv.into_iter().collect())),
+        ]
+    })
+}
+
 proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn fast_json_path_agrees_on_nested_variables(vars in nested_json(), stats in nested_json()) {
+        let object = serde_json::json!({
+            "event": "call.ended",
+            "data": {"call_id": "c-1", "variables": vars, "stats": stats, "transcript": vars},
+        });
+        let compact = serde_json::to_string(&object).expect("serializes");
+        let pretty = serde_json::to_string_pretty(&object).expect("serializes");
+        // Strings with escapes and any nesting are skipped, not refused.
+        prop_assert!(fast_path_agrees(&compact), "{}", compact);
+        prop_assert!(fast_path_agrees(&pretty), "{}", pretty);
+    }
+
+    #[test]
+    fn a_byte_that_breaks_utf8_anywhere_is_a_typed_error(
+        vars in nested_json(),
+        at in any::<proptest::sample::Index>(),
+        bad in proptest::sample::select(&[0x80u8, 0xbf, 0xc0, 0xc3, 0xe9, 0xf0, 0xff][..]),
+    ) {
+        let object = serde_json::json!({"event": "call.ended", "data": {"call_id": "c-1", "variables": vars}});
+        let mut body = serde_json::to_vec(&object).expect("serializes");
+        body.insert(at.index(body.len() + 1), bad);
+        prop_assume!(std::str::from_utf8(&body).is_err());
+        for provider in Provider::ALL {
+            let got = Event::parse(provider, Some("application/json"), &body);
+            prop_assert_eq!(got.err(), Some(crate::DecodeError::InvalidUtf8));
+        }
+    }
 
     #[test]
     fn fast_json_path_agrees_on_generated_maps(pairs in proptest::collection::vec((name(), json_scalar()), 0..12)) {
