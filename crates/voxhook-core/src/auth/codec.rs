@@ -56,19 +56,13 @@ fn nibble(c: u8) -> u8 {
     (c & 0x0f) + 9 * (c >> 6)
 }
 
-/// Lower-case hex of `bytes` into `out`, branch-free and without a table,
-/// since `bytes` is a computed tag that must not leak before the comparison.
-fn hex_lower_encode<'b>(bytes: &[u8], out: &'b mut [u8; HEX_MAX]) -> &'b [u8] {
-    let digit = |n: u8| {
-        // 0xff when n > 9, else 0: 'a' - '0' - 10 = 39 is added only then.
-        let above9 = 9u8.wrapping_sub(n) >> 7;
-        n + b'0' + (above9.wrapping_neg() & 39)
-    };
-    for (pair, b) in out.chunks_exact_mut(2).zip(bytes) {
-        pair[0] = digit(b >> 4);
-        pair[1] = digit(b & 0x0f);
-    }
-    &out[..2 * bytes.len().min(TAG_MAX)]
+/// The lower-case hex digit of `n` (< 16), branch-free and without a table,
+/// since `n` comes from a computed tag that must not leak before the
+/// comparison.
+fn hex_digit(n: u8) -> u8 {
+    // 0xff when n > 9, else 0: 'a' - '0' - 10 = 39 is added only then.
+    let above9 = 9u8.wrapping_sub(n) >> 7;
+    n + b'0' + (above9.wrapping_neg() & 39)
 }
 
 /// Constant-time equality of a computed tag and a received one. Different
@@ -133,28 +127,34 @@ impl Tags {
     }
 }
 
-/// The lower-case hex text of a computed tag, to compare received hex
-/// signatures as text: nothing received is decoded or validated, since a
+/// The lower-case hex text of a computed SHA-256 tag, to compare received
+/// hex signatures as text: nothing received is decoded or validated, since a
 /// value that is not lower-case hex (upper case, a stray character) can never
-/// equal it.
-pub(crate) struct HexText {
-    buf: [u8; HEX_MAX],
-    len: usize,
-}
+/// equal it. Fixed sizes, so the encode and the compare are a few vector
+/// instructions.
+pub(crate) struct Sha256Hex([u8; 64]);
 
-impl HexText {
-    pub(crate) fn of(computed: &[u8]) -> Self {
-        let mut buf = [0u8; HEX_MAX];
-        let len = hex_lower_encode(computed, &mut buf).len();
-        HexText { buf, len }
+impl Sha256Hex {
+    pub(crate) fn of(tag: &[u8; 32]) -> Self {
+        let mut text = [0u8; 64];
+        for (pair, &b) in text.as_chunks_mut::<2>().0.iter_mut().zip(tag) {
+            *pair = [hex_digit(b >> 4), hex_digit(b & 0x0f)];
+        }
+        Sha256Hex(text)
     }
 
-    /// Whether `received` (trimmed) is this text, in constant time; an empty
-    /// or truncated one never is.
+    /// Whether `received` (already trimmed) is this text, in constant time;
+    /// a value of another length (empty, truncated) never is.
     pub(crate) fn matches(&self, received: &[u8]) -> bool {
-        self.buf
-            .get(..self.len)
-            .is_some_and(|text| tag_eq(text, received.trim_ascii()))
+        let Ok(received) = <&[u8; 64]>::try_from(received) else {
+            return false;
+        };
+        let diff = self
+            .0
+            .iter()
+            .zip(received)
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b));
+        bool::from(diff.ct_eq(&0))
     }
 }
 
@@ -238,105 +238,57 @@ mod tests {
     }
 
     #[test]
-    fn hex_text_matches_what_decoding_matches() {
-        struct Case {
-            name: &'static str,
-            received: &'static [&'static str],
-            computed: &'static [u8],
-            want: bool,
-        }
-        let cases = [
-            Case {
-                name: "equal",
-                received: &["00ff10a9"],
-                computed: &[0x00, 0xff, 0x10, 0xa9],
-                want: true,
-            },
-            Case {
-                name: "second of several",
-                received: &["zz", "0000", "00ff10a9 "],
-                computed: &[0x00, 0xff, 0x10, 0xa9],
-                want: true,
-            },
-            Case {
-                name: "one digit differs",
-                received: &["00ff10a8"],
-                computed: &[0x00, 0xff, 0x10, 0xa9],
-                want: false,
-            },
-            Case {
-                name: "upper case refused",
-                received: &["00FF10A9"],
-                computed: &[0x00, 0xff, 0x10, 0xa9],
-                want: false,
-            },
-            Case {
-                name: "truncated",
-                received: &["00ff10"],
-                computed: &[0x00, 0xff, 0x10, 0xa9],
-                want: false,
-            },
-            Case {
-                name: "empty",
-                received: &[""],
-                computed: &[0x00, 0xff, 0x10, 0xa9],
-                want: false,
-            },
-            Case {
-                name: "mixed case refused",
-                received: &["00fF10a9"],
-                computed: &[0x00, 0xff, 0x10, 0xa9],
-                want: false,
-            },
-            Case {
-                name: "non-hex of the right length",
-                received: &["00ff10ag", "0xff10a9", "00ff10a\u{0}"],
-                computed: &[0x00, 0xff, 0x10, 0xa9],
-                want: false,
-            },
-            Case {
-                name: "too long",
-                received: &["00ff10a900"],
-                computed: &[0x00, 0xff, 0x10, 0xa9],
-                want: false,
-            },
-            Case {
-                name: "spaces around",
-                received: &[" 00ff10a9\t"],
-                computed: &[0x00, 0xff, 0x10, 0xa9],
-                want: true,
-            },
-            Case {
-                name: "past the first eight entries",
-                received: &["x", "x", "x", "x", "x", "x", "x", "x", "x", "00ff10a9"],
-                computed: &[0x00, 0xff, 0x10, 0xa9],
-                want: true,
-            },
+    fn sha256_hex_matches_what_decoding_matches() {
+        let computed: [u8; 32] = std::array::from_fn(|i| (i as u8).wrapping_mul(37) ^ 0xa5);
+        let good = hex::encode(computed);
+        let mut one_off = good.clone().into_bytes();
+        one_off[63] = if one_off[63] == b'0' { b'1' } else { b'0' };
+        let one_off = String::from_utf8(one_off).unwrap();
+        let cases: Vec<(&str, Vec<String>, bool)> = vec![
+            ("equal", vec![good.clone()], true),
+            (
+                "last of several",
+                vec!["zz".into(), "00".repeat(32), good.clone()],
+                true,
+            ),
+            ("one digit differs", vec![one_off], false),
+            ("upper case refused", vec![good.to_uppercase()], false),
+            (
+                "one upper-case digit refused",
+                vec![good.replacen(|c: char| c.is_ascii_lowercase(), "A", 1)],
+                false,
+            ),
+            (
+                "non-hex of the right length",
+                vec![format!("g{}", &good[1..]), format!("{}\u{0}", &good[..63])],
+                false,
+            ),
+            ("truncated", vec![good[..62].to_string()], false),
+            ("too long", vec![format!("{good}00")], false),
+            ("empty", vec![String::new()], false),
         ];
-        for c in cases {
-            let text = HexText::of(c.computed);
-            let got = c.received.iter().any(|r| text.matches(r.as_bytes()));
-            assert_eq!(got, c.want, "{}", c.name);
-            // Decoding each value agrees (when it fits the eight decoded slots).
-            if c.received.len() <= MAX_TAGS {
-                let mut decoded = Tags::new();
-                for r in c.received {
-                    decoded.push(|buf| hex_lower_into(r.as_bytes(), buf).map(<[u8]>::len));
-                }
-                assert_eq!(decoded.contains(c.computed), c.want, "{} decoded", c.name);
+        let text = Sha256Hex::of(&computed);
+        for (name, received, want) in cases {
+            let got = received.iter().any(|r| text.matches(r.as_bytes()));
+            assert_eq!(got, want, "{name}");
+            // Decoding each value agrees.
+            let mut decoded = Tags::new();
+            for r in &received {
+                decoded.push(|buf| hex_lower_into(r.as_bytes(), buf).map(<[u8]>::len));
             }
+            assert_eq!(decoded.contains(&computed), want, "{name} decoded");
         }
     }
 
     #[test]
     fn hex_round_trips_every_byte() {
         let bytes: Vec<u8> = (0..=255).collect();
-        for chunk in bytes.chunks(64) {
-            let mut text = [0u8; 128];
-            let hex = hex_lower_encode(chunk, &mut text);
-            assert_eq!(hex, hex::encode(chunk).as_bytes());
+        for chunk in bytes.chunks(32) {
+            let tag: &[u8; 32] = chunk.try_into().unwrap();
+            let text = Sha256Hex::of(tag).0;
+            assert_eq!(&text[..], hex::encode(chunk).as_bytes());
             let mut back = [0u8; 64];
-            assert_eq!(hex_lower_into(hex, &mut back), Some(chunk));
+            assert_eq!(hex_lower_into(&text, &mut back), Some(chunk));
         }
     }
 

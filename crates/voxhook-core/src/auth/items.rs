@@ -8,11 +8,23 @@ const HIGHS: u64 = ONES << 7;
 /// `,` in every byte of a word.
 const COMMAS: u64 = u64::from_le_bytes([b','; 8]);
 
-/// The index of the first `,` in `s`.
-fn find_comma(s: &[u8]) -> Option<usize> {
-    let mut chunks = s.chunks_exact(8);
-    let mut at = 0;
-    for chunk in &mut chunks {
+/// The index of the first `,` in `s` at or after `from`, or `s.len()`.
+#[inline]
+fn next_comma(s: &[u8], from: usize) -> usize {
+    let mut at = from;
+    // Blocks without a comma are skipped 32 bytes at a time (an OR of
+    // compares with no early exit: two vector compares); the block with one
+    // is searched a word at a time.
+    while let Some(block) = s.get(at..at + 32) {
+        let Ok(block) = <&[u8; 32]>::try_from(block) else {
+            break;
+        };
+        if block.iter().fold(false, |any, &b| any | (b == b',')) {
+            break;
+        }
+        at += 32;
+    }
+    while let Some(chunk) = s.get(at..at + 8) {
         let Ok(word) = <[u8; 8]>::try_from(chunk) else {
             break;
         };
@@ -23,89 +35,94 @@ fn find_comma(s: &[u8]) -> Option<usize> {
         let x = u64::from_le_bytes(word) ^ COMMAS;
         let zeros = x.wrapping_sub(ONES) & !x & HIGHS;
         if zeros != 0 {
-            return Some(at + (zeros.trailing_zeros() / 8) as usize);
+            return at + (zeros.trailing_zeros() / 8) as usize;
         }
         at += 8;
     }
-    chunks
-        .remainder()
-        .iter()
-        .position(|&b| b == b',')
-        .map(|i| at + i)
+    while let Some(&b) = s.get(at) {
+        if b == b',' {
+            return at;
+        }
+        at += 1;
+    }
+    s.len()
 }
 
-/// The items of `value` split at each `,`, trimmed of ASCII whitespace
-/// (empty items included, as `split` would give them).
-#[derive(Debug, Clone)]
-pub(crate) struct Items<'a> {
-    rest: Option<&'a [u8]>,
-}
-
-impl<'a> Items<'a> {
-    #[inline]
-    pub(crate) fn new(value: &'a [u8]) -> Self {
-        Items { rest: Some(value) }
-    }
-
-    /// The value of the first item starting with `key` (e.g. `t=`), trimmed.
-    #[inline]
-    pub(crate) fn first<const N: usize>(self, key: &[u8; N]) -> Option<&'a [u8]> {
-        self.values(key).next()
-    }
-
-    /// The values of the items starting with `key`, trimmed.
-    #[inline]
-    pub(crate) fn values<const N: usize>(self, key: &[u8; N]) -> impl Iterator<Item = &'a [u8]> {
-        self.filter_map(move |item| {
-            // A fixed-size compare: no `memcmp` call per item.
-            let (head, value) = item.split_first_chunk::<N>()?;
-            (head == key).then(|| value.trim_ascii())
-        })
+/// Calls `f` with each item of `value` split at `,`, in order, trimmed of
+/// ASCII whitespace (empty items included, as `split` would give them).
+#[inline]
+pub(crate) fn for_each<'a>(value: &'a [u8], mut f: impl FnMut(&'a [u8])) {
+    let mut start = 0;
+    loop {
+        let end = next_comma(value, start);
+        f(trim(value.get(start..end).unwrap_or_default()));
+        if end >= value.len() {
+            break;
+        }
+        start = end + 1;
     }
 }
 
-impl<'a> Iterator for Items<'a> {
-    type Item = &'a [u8];
-
-    #[inline]
-    fn next(&mut self) -> Option<&'a [u8]> {
-        let rest = self.rest?;
-        let item = match find_comma(rest).and_then(|i| rest.split_at_checked(i)) {
-            Some((item, tail)) => {
-                self.rest = tail.get(1..);
-                item
-            }
-            None => {
-                self.rest = None;
-                rest
-            }
-        };
-        Some(item.trim_ascii())
+/// `s` without leading and trailing ASCII whitespace; bytes above `b' '`
+/// are never whitespace, so the usual item is returned without a loop.
+#[inline]
+pub(crate) fn trim(s: &[u8]) -> &[u8] {
+    match s {
+        [first, .., last] if *first > b' ' && *last > b' ' => s,
+        _ => s.trim_ascii(),
     }
+}
+
+/// What follows `key` in `item`, when `item` starts with it (a fixed-size
+/// compare: no `memcmp` call).
+#[inline]
+pub(crate) fn strip<'a, const N: usize>(item: &'a [u8], key: &[u8; N]) -> Option<&'a [u8]> {
+    let (head, value) = item.split_first_chunk::<N>()?;
+    (head == key).then_some(value)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn items(value: &[u8]) -> Vec<&[u8]> {
+        let mut v = Vec::new();
+        for_each(value, |item| v.push(item));
+        v
+    }
+
     #[test]
-    fn find_comma_agrees_with_position() {
+    fn next_comma_agrees_with_position() {
         let mut s = Vec::new();
-        for len in 0..40 {
+        for len in 0..100 {
             for at in 0..=len {
                 s.clear();
                 // Bytes around `,` (0x2c) and high ones, which the word trick
                 // must not take for a comma.
-                s.extend((0..len).map(|i| [0x2b, 0x2d, 0xac, 0x80, 0x00, b'a'][i % 6]));
+                s.extend(
+                    (0..len).map(|i| [0x2b, 0x2d, 0xac, 0x80, 0x00, b'a', 0x2c ^ 0x80][i % 7]),
+                );
                 if let Some(b) = s.get_mut(at) {
                     *b = b',';
                 }
-                let want = s.iter().position(|&b| b == b',');
-                assert_eq!(find_comma(&s), want, "len {len}, comma at {at}");
+                for from in 0..=len {
+                    let want = s
+                        .iter()
+                        .skip(from)
+                        .position(|&b| b == b',')
+                        .map_or(len, |i| from + i);
+                    assert_eq!(
+                        next_comma(&s, from),
+                        want,
+                        "len {len}, comma at {at}, from {from}"
+                    );
+                }
             }
         }
-        assert_eq!(find_comma(b",,,,,,,,,"), Some(0));
-        assert_eq!(find_comma(b"aaaaaaa,,"), Some(7));
+        assert_eq!(next_comma(b",,,,,,,,,", 0), 0);
+        assert_eq!(next_comma(b"aaaaaaa,,", 0), 7);
+        assert_eq!(next_comma(b"aaaaaaa,,", 8), 8);
+        assert_eq!(next_comma(b"ab", 5), 2);
     }
 
     #[test]
@@ -146,7 +163,7 @@ mod tests {
             },
         ];
         for c in cases {
-            let got: Vec<&[u8]> = Items::new(c.value.as_bytes()).collect();
+            let got = items(c.value.as_bytes());
             let want: Vec<&[u8]> = c
                 .value
                 .as_bytes()
@@ -160,11 +177,31 @@ mod tests {
     }
 
     #[test]
-    fn first_and_values_table() {
-        let value = b"v1= ab ,t=1, t=2,v0=x,v1=cd";
-        assert_eq!(Items::new(value).first(b"t="), Some(&b"1"[..]));
-        assert_eq!(Items::new(value).first(b"v2="), None);
-        let v1: Vec<&[u8]> = Items::new(value).values(b"v1=").collect();
-        assert_eq!(v1, [&b"ab"[..], b"cd"]);
+    fn trim_agrees_with_trim_ascii() {
+        for s in [
+            &b""[..],
+            b" ",
+            b"a",
+            b" a",
+            b"a ",
+            b"\ta\r\n",
+            b"ab",
+            b"a b",
+            b"\x0cab\x0b",
+            b"\x80\xff",
+            b"!~",
+        ] {
+            assert_eq!(trim(s), s.trim_ascii(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn strip_table() {
+        assert_eq!(strip(b"t=1", b"t="), Some(&b"1"[..]));
+        assert_eq!(strip(b"t=", b"t="), Some(&b""[..]));
+        assert_eq!(strip(b"t", b"t="), None);
+        assert_eq!(strip(b"v1=ab", b"t="), None);
+        assert_eq!(strip(b"v1=ab", b"v1="), Some(&b"ab"[..]));
+        assert_eq!(strip(b"V1=ab", b"v1="), None);
     }
 }

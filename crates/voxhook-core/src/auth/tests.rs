@@ -331,6 +331,21 @@ async fn timestamped_header_table() {
             Some(1),
         ),
         case(
+            "four v1 (all kept), last good",
+            format!("t={T},v1={other_hex},v1=00,v1={old_hex}0,v1={hex}"),
+            "ok",
+            Some(1),
+        ),
+        case(
+            "five v1 (read again), first good",
+            format!(
+                "t={T},v1={hex},{}",
+                vec![format!("v1={other_hex}"); 4].join(",")
+            ),
+            "ok",
+            Some(1),
+        ),
+        case(
             "other entries ignored",
             format!("t={T},v0={other_hex},x=1,,v1={hex}"),
             "ok",

@@ -7,9 +7,9 @@ use std::sync::Arc;
 use hmac::Mac;
 
 use super::clock::{self, Clock};
-use super::codec::HexText;
+use super::codec::Sha256Hex;
 use super::context::{Env, Keys, Out, signature_header};
-use super::items::Items;
+use super::items;
 use super::secret::{HmacSha256, find_sha256};
 use super::window::{self, Tolerance};
 use super::{Auth, AuthError, IntoSecrets, Scheme, Verification};
@@ -60,9 +60,8 @@ impl TimestampedHex {
         let scheme = Scheme::TimestampedHex;
         let malformed = |why| AuthError::MalformedSignature { scheme, why };
         let value = signature_header(req, &self.header, scheme, out)?;
-        // One pass for the (first) `t=`, usually the first item; the `v1=`
-        // entries are read as the computed tags get compared.
-        let Some(t) = Items::new(value).first(b"t=") else {
+        let parts = Parts::of(value);
+        let Some(t) = parts.t else {
             out.note(scheme, || "no `t=` timestamp".into());
             return Err(malformed("no t= timestamp"));
         };
@@ -75,12 +74,9 @@ impl TimestampedHex {
             mac.update(head.bytes());
             mac.update(req.body());
         };
-        // Every `v1=` entry is compared, however many there are.
         let matches = |tag: &[u8]| {
-            let text = HexText::of(tag);
-            Items::new(value)
-                .values(b"v1=")
-                .fold(false, |hit, v| hit | text.matches(v))
+            <&[u8; 32]>::try_from(tag)
+                .is_ok_and(|tag| parts.any_matches(value, &Sha256Hex::of(tag)))
         };
         match find_sha256(secrets, feed, matches) {
             Some(i) => {
@@ -89,15 +85,66 @@ impl TimestampedHex {
             }
             None => {
                 out.note(scheme, || {
-                    let seen = Items::new(value).values(b"v1=").count();
                     format!(
-                        "{seen} v1 signature(s), none matches any of {} secrets",
+                        "{} v1 signature(s), none matches any of {} secrets",
+                        parts.seen,
                         secrets.len()
                     )
                 });
                 Err(AuthError::SignatureMismatch { scheme })
             }
         }
+    }
+}
+
+/// How many `v1=` values one pass keeps; a header with more is read again
+/// for each comparison, so that every entry is still checked.
+const KEPT: usize = 4;
+
+/// What one pass over the header found: the first `t=` value (as sent) and
+/// the `v1=` values (trimmed).
+struct Parts<'a> {
+    t: Option<&'a [u8]>,
+    v1: [&'a [u8]; KEPT],
+    seen: usize,
+}
+
+impl<'a> Parts<'a> {
+    fn of(value: &'a [u8]) -> Self {
+        let mut parts = Parts {
+            t: None,
+            v1: [&[]; KEPT],
+            seen: 0,
+        };
+        items::for_each(value, |item| {
+            if let Some(t) = items::strip(item, b"t=") {
+                parts.t = parts.t.or(Some(t));
+            } else if let Some(v) = items::strip(item, b"v1=") {
+                if let Some(slot) = parts.v1.get_mut(parts.seen) {
+                    *slot = items::trim(v);
+                }
+                parts.seen += 1;
+            }
+        });
+        parts
+    }
+
+    /// Whether any `v1=` entry of `value` (which these parts come from) is
+    /// `text`; every entry is compared (no early exit).
+    fn any_matches(&self, value: &[u8], text: &Sha256Hex) -> bool {
+        let mut hit = false;
+        if self.seen <= KEPT {
+            for v in self.v1.iter().take(self.seen) {
+                hit |= text.matches(v);
+            }
+        } else {
+            items::for_each(value, |item| {
+                if let Some(v) = items::strip(item, b"v1=") {
+                    hit |= text.matches(items::trim(v));
+                }
+            });
+        }
+        hit
     }
 }
 
