@@ -100,6 +100,29 @@ mod tests {
     }
 
     #[test]
+    fn the_first_value_wins_for_standard_and_other_names() {
+        let req = TestRequest::default()
+            .append_header(("Content-Type", "application/json"))
+            .append_header(("content-type", "text/plain"))
+            .append_header(("X-Webhook-Signature", "t=1,v1=aa"))
+            .append_header(("x-webhook-signature", "t=2,v1=bb"))
+            .to_http_request();
+        let h = ActixHeaders(req.headers());
+        for name in ["content-type", "Content-Type", "CONTENT-TYPE"] {
+            assert_eq!(h.first_str(name), Some("application/json"), "{name}");
+        }
+        for name in ["x-webhook-signature", "X-Webhook-Signature"] {
+            assert_eq!(h.first_str(name), Some("t=1,v1=aa"), "{name}");
+        }
+        let mut out = [None; 2];
+        h.first_each(&["x-webhook-signature", "content-type"], &mut out);
+        assert_eq!(
+            out,
+            [Some(&b"t=1,v1=aa"[..]), Some(&b"application/json"[..])]
+        );
+    }
+
+    #[test]
     fn first_each_fills_the_slots_it_has() {
         struct Case {
             name: &'static str,
