@@ -149,6 +149,7 @@ struct Encoder<'c> {
     first: Option<&'c OnceLock<FirstBlock>>,
 }
 
+/// Holds the fields of rules 1 and 2 (without a body) for ids of up to ~100 bytes.
 const BUFFER: usize = 192;
 const BLOCK: usize = 64;
 
@@ -197,6 +198,7 @@ impl<'c> Encoder<'c> {
         self.hasher.update(data);
         self.len = 0;
     }
+
     #[inline]
     fn field(&mut self, bytes: &[u8]) -> &mut Self {
         self.put(&(bytes.len() as u64).to_be_bytes());
@@ -230,15 +232,6 @@ impl<'c> Encoder<'c> {
 /// first block it saw; a delivery whose first block differs is hashed in full.
 #[derive(Default)]
 pub(crate) struct FirstBlocks([OnceLock<FirstBlock>; 3]);
-
-impl fmt::Debug for FirstBlocks {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let cached = self.0.iter().filter(|slot| slot.get().is_some()).count();
-        f.debug_struct("FirstBlocks")
-            .field("cached", &cached)
-            .finish()
-    }
-}
 
 struct FirstBlock {
     bytes: [u8; BLOCK],
@@ -569,13 +562,15 @@ mod tests {
         DedupKey(key)
     }
 
-    #[test]
-    fn buffering_does_not_change_keys() {
-        let long_id = "i".repeat(300);
-        let mid_id = "m".repeat(150);
-        let body = vec![b'b'; 1000];
-        let b = base();
-        let cases: Vec<(&str, KeyParts<'_>)> = vec![
+    /// Every rule on `b`, with ids and bodies that fit the encoder's buffer,
+    /// overflow it, or are longer than it.
+    fn rule_variants<'a>(
+        b: KeyParts<'a>,
+        mid_id: &'a str,
+        long_id: &'a str,
+        body: &'a [u8],
+    ) -> Vec<(&'static str, KeyParts<'a>)> {
+        vec![
             ("rule 2", b),
             (
                 "rule 2, repeatable",
@@ -585,15 +580,22 @@ mod tests {
                 },
             ),
             ("rule 2, no status", KeyParts { status: None, ..b }),
+            (
+                "rule 2, other id",
+                KeyParts {
+                    event_id: Some("other"),
+                    ..b
+                },
+            ),
             ("rule 1", b.delivery_id(Some("msg_1"))),
             (
                 "rule 1, id longer than the buffer",
-                b.delivery_id(Some(&long_id)),
+                b.delivery_id(Some(long_id)),
             ),
             (
                 "rule 2, id that overflows the buffer",
                 KeyParts {
-                    event_id: Some(&mid_id),
+                    event_id: Some(mid_id),
                     ..b
                 },
             ),
@@ -608,7 +610,7 @@ mod tests {
                 "rule 3, long body",
                 KeyParts {
                     event_id: None,
-                    body: &body,
+                    body,
                     ..b
                 },
             ),
@@ -624,77 +626,39 @@ mod tests {
                 "rule 2, repeatable, long body",
                 KeyParts {
                     repeatable: true,
-                    body: &body,
+                    body,
                     ..b
                 },
             ),
-        ];
-        for (name, parts) in cases {
+        ]
+    }
+
+    #[test]
+    fn buffering_does_not_change_keys() {
+        let (mid_id, long_id, body) = ("m".repeat(150), "i".repeat(300), vec![b'b'; 1000]);
+        for (name, parts) in rule_variants(base(), &mid_id, &long_id, &body) {
             assert_eq!(DedupKey::derive(&parts), unbuffered(&parts), "{name}");
         }
     }
 
     #[test]
     fn a_cached_first_block_does_not_change_keys() {
-        let body = vec![b'b'; 1000];
-        let long_id = "i".repeat(300);
+        let (mid_id, long_id, body) = ("m".repeat(150), "i".repeat(300), vec![b'b'; 1000]);
         let b = KeyParts::new("/voxpria/events", Provider::VoxPria, BODY).event(
             Some("2c1f0a8e-5d7b-4b1e-9a3c-1d2e3f4a5b6c"),
             "call.ended",
             Some("answered"),
             false,
         );
-        let mut cases: Vec<(String, KeyParts<'_>)> = Vec::new();
         // Short routes put event bytes in the first block; long ones do not.
+        let mut cases = Vec::new();
         for route in [
             "/voxpria/events",
             "/v",
             "/a/much/longer/route/for/hooks",
             "/vobiz/answer",
         ] {
-            for (rule, parts) in [
-                ("rule 1", b.delivery_id(Some("msg_1"))),
-                ("rule 1, long id", b.delivery_id(Some(&long_id))),
-                ("rule 2", b),
-                (
-                    "rule 2, other id",
-                    KeyParts {
-                        event_id: Some("other"),
-                        ..b
-                    },
-                ),
-                (
-                    "rule 2, repeatable",
-                    KeyParts {
-                        repeatable: true,
-                        body: &body,
-                        ..b
-                    },
-                ),
-                (
-                    "rule 3",
-                    KeyParts {
-                        event_id: None,
-                        ..b
-                    },
-                ),
-                (
-                    "rule 3, long body",
-                    KeyParts {
-                        event_id: None,
-                        body: &body,
-                        ..b
-                    },
-                ),
-                (
-                    "rule 3, empty body",
-                    KeyParts {
-                        event_id: None,
-                        body: b"",
-                        ..b
-                    },
-                ),
-            ] {
+            for (rule, parts) in rule_variants(b, &mid_id, &long_id, &body) {
                 cases.push((format!("{route} {rule}"), KeyParts { route, ..parts }));
             }
         }
@@ -716,7 +680,10 @@ mod tests {
             }
         }
         for cache in [&forward, &backward] {
-            assert!(cache.0.iter().all(|slot| slot.get().is_some()), "{cache:?}");
+            assert!(
+                cache.0.iter().all(|slot| slot.get().is_some()),
+                "every rule's slot is filled"
+            );
         }
         let first = |cache: &FirstBlocks| cache.0[1].get().map(|f| f.bytes);
         assert_ne!(first(&forward), first(&backward), "different routes cached");
